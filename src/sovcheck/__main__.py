@@ -1,0 +1,3 @@
+from sovcheck.cli import main
+
+main()

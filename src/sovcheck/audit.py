@@ -1,0 +1,124 @@
+"""One audit, end to end: inventory + rubric + catalog → report. No I/O beyond what the
+loaders were given; the CLI does the printing and exiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sovcheck import __version__
+from sovcheck.catalog import Catalog, Organizations, trust_area
+from sovcheck.engine import EngineResult, evaluate
+from sovcheck.graph import ValueChain
+from sovcheck.load.inventory import LoadedInventory
+from sovcheck.load.rubric import LoadedRubric
+from sovcheck.model.report import (
+    CutoffRisk,
+    InventoryInfo,
+    OrganizationNote,
+    Report,
+    Risks,
+    RubricInfo,
+    SinglePointOfFailure,
+    ToolInfo,
+    Unknown,
+)
+from sovcheck.rules.facts import AuditFacts
+from sovcheck.rules.values import Unknown as UnknownValue
+from sovcheck.scoring import GateOptions, rule_summaries, score
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    today: dt.date
+    gates: GateOptions = field(default_factory=GateOptions)
+    include_passed: bool = False
+
+
+def build_facts(loaded: LoadedInventory, catalog: Catalog) -> AuditFacts:
+    inventory = loaded.inventory
+    chain = ValueChain(inventory)
+    orgs = Organizations(catalog, inventory.organizations)
+    trust = trust_area(inventory.system.home, inventory.system.trusted, catalog)
+    return AuditFacts(inventory, chain, orgs, catalog, trust)
+
+
+def run_audit(
+    loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
+) -> Report:
+    facts = build_facts(loaded, catalog)
+    result = evaluate(
+        loaded, facts, rubric, today=options.today, include_passed=options.include_passed
+    )
+    objectives, overall, gates = score(rubric, result, options.gates)
+    inventory = loaded.inventory
+    return Report(
+        tool=ToolInfo(name="sovcheck", version=__version__),
+        inventory=InventoryInfo(
+            path=loaded.path,
+            sha256=loaded.document.sha256,
+            system=inventory.system.name,
+            home=inventory.system.home,
+            trusted=inventory.system.trusted,
+            components=len(inventory.components),
+        ),
+        rubric=RubricInfo(
+            id=rubric.rubric.id,
+            version=rubric.rubric.version,
+            sha256=rubric.document.sha256,
+            title=rubric.rubric.title,
+        ),
+        objectives=tuple(objectives),
+        overall=overall,
+        gates=tuple(gates),
+        findings=tuple(result.findings),
+        rules=tuple(rule_summaries(rubric.rubric, result.tallies)),
+        unknowns=_unknowns(result),
+        risks=_risks(facts),
+        waivers=tuple(result.waivers),
+        organizations=tuple(
+            OrganizationNote(id=o, note="defined in the inventory; overrides the catalog entry")
+            for o in facts.orgs.overridden
+        ),
+    )
+
+
+def _unknowns(result: EngineResult) -> tuple[Unknown, ...]:
+    items = [
+        Unknown(component=component, field=name, rules=tuple(sorted(rules)))
+        for (component, name), rules in result.unknowns.items()
+    ]
+    return tuple(sorted(items, key=lambda u: (u.component or "", u.field)))
+
+
+def _risks(facts: AuditFacts) -> Risks:
+    chain = facts.chain
+    cutoff = []
+    exposed = 0
+    for i in range(len(chain)):
+        if facts.get(i, "cutoff_source") is True:
+            cutoff.append(
+                CutoffRisk(
+                    component=chain.ids[i],
+                    reason=str(facts.get(i, "cutoff_reason")),
+                    path=chain.operational_path(i) or (chain.ids[i],),
+                )
+            )
+        if facts.get(i, "cutoff_exposed"):
+            exposed += 1
+    spofs = [
+        SinglePointOfFailure(
+            component=chain.ids[i],
+            dominated=count,
+            path=chain.operational_path(i) or (chain.ids[i],),
+        )
+        for i, count in sorted(chain.dominated_counts().items())
+        if facts.get(i, "spof")
+    ]
+    share = facts.system("foreign_spend_share")
+    return Risks(
+        cutoff=tuple(sorted(cutoff, key=lambda r: r.component)),
+        single_points_of_failure=tuple(sorted(spofs, key=lambda s: (-s.dominated, s.component))),
+        foreign_spend_share=None if isinstance(share, UnknownValue) else round(share, 4),
+        cutoff_exposed=exposed,
+    )

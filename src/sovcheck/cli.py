@@ -1,0 +1,307 @@
+"""The command line: options, wiring, errors to exit codes. Nothing else.
+
+Exit codes of every command: 0 every gate holds, 1 a gate does not hold, 2 the input or
+the command line is wrong (a message names file, line and column; never a traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tabulate import tabulate
+
+from sovcheck import __version__
+from sovcheck.audit import AuditOptions, run_audit
+from sovcheck.catalog import builtin_catalog
+from sovcheck.errors import SovcheckError, UsageError
+from sovcheck.formats import OutputFormat, renderer
+from sovcheck.load.inventory import LoadedInventory, load_inventory
+from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
+from sovcheck.load.validation import did_you_mean
+from sovcheck.model.inventory import RELATIONS, Inventory
+from sovcheck.model.rubric import Severity
+from sovcheck.scoring import GateOptions
+
+app = typer.Typer(
+    name="sovcheck",
+    help="How sovereign is an AI system? Audit its value chain against sovereignty rubrics.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+rubric_app = typer.Typer(help="List and show the shipped rubrics.", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sovcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """sovcheck: how sovereign is an AI system, and what would it take to fix it."""
+
+
+def _load(path: Path) -> LoadedInventory:
+    catalog = builtin_catalog()
+    return load_inventory(
+        path,
+        catalog_organizations=catalog.organizations.keys(),
+        groups=catalog.group_members.keys(),
+    )
+
+
+def _parse_minimums(values: list[str], rubric: LoadedRubric) -> dict[str, float]:
+    objectives = [o.id for o in rubric.rubric.objectives]
+    result: dict[str, float] = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        if not sep:
+            raise UsageError(
+                f"--min takes OBJECTIVE=N, e.g. --min data-security=70 (got '{value}')"
+            )
+        if name not in objectives:
+            raise UsageError(
+                f"--min: unknown objective '{name}'{did_you_mean(name, objectives)}; "
+                f"objectives of rubric {rubric.rubric.id}: {', '.join(objectives)}"
+            )
+        result[name] = _score(number, "--min")
+    return result
+
+
+def _score(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{option}: '{text}' is not a number") from None
+    if not 0 <= value <= 100:
+        raise UsageError(f"{option}: {text} is outside 0-100")
+    return value
+
+
+def write_atomically(target: Path, text: str, inputs: list[Path]) -> None:
+    """Write ``text`` to ``target`` through a temporary file and a rename; never over an input."""
+    for source in inputs:
+        if target.exists() and source.exists() and target.resolve() == source.resolve():
+            raise UsageError(
+                f"--output {target} is an input file; sovcheck never overwrites its inputs"
+            )
+    directory = target.parent if str(target.parent) else Path()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def audit(
+    inventory: Annotated[
+        Path, typer.Argument(help="Inventory file (YAML or JSON).", show_default=False)
+    ],
+    rubric: Annotated[
+        str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
+    ] = "default",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.TABLE,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (atomically) instead of standard output.",
+        ),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            help="Gate: the overall score must reach N (0-100); replaces the rubric's overall threshold.",
+        ),
+    ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            help="Gate: OBJECTIVE=N, the objective's score must reach N; replaces the rubric's threshold. Repeatable.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on", help="Gate: any failing finding at or above this severity fails."
+        ),
+    ] = None,
+    today: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--today", formats=["%Y-%m-%d"], help="Date for waiver expiry (default: today)."
+        ),
+    ] = None,
+    show_passed: Annotated[
+        bool, typer.Option("--show-passed", help="List passing findings too.")
+    ] = False,
+) -> None:
+    """Audit an inventory: scores per objective, explained findings, gates (exit 0/1/2)."""
+    loaded_rubric = load_rubric(rubric)
+    if fail_under is not None:
+        fail_under = _score(str(fail_under), "--fail-under")
+    gates = GateOptions(
+        fail_under=fail_under,
+        minimums=_parse_minimums(minimum or [], loaded_rubric),
+        fail_on=fail_on,
+    )
+    loaded = _load(inventory)
+    options = AuditOptions(
+        today=today.date() if today else dt.date.today(),
+        gates=gates,
+        include_passed=show_passed,
+    )
+    report = run_audit(loaded, loaded_rubric, builtin_catalog(), options)
+    text = renderer(output_format)(report)
+    if output is not None:
+        write_atomically(output, text, [inventory])
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(0 if report.overall.passed else 1)
+
+
+@app.command()
+def validate(
+    inventory: Annotated[
+        Path, typer.Argument(help="Inventory file (YAML or JSON).", show_default=False)
+    ],
+) -> None:
+    """Check an inventory's format and references only (exit 0 valid, 2 invalid)."""
+    loaded = _load(inventory)
+    inv = loaded.inventory
+    relations = sum(len(c.targets(r)) for c in inv.components for r in RELATIONS)
+    typer.echo(
+        f"{loaded.path}: valid inventory, {len(inv.components)} components, "
+        f"{relations} relations, {len(inv.organizations)} organizations"
+    )
+
+
+@app.command()
+def schema(
+    report: Annotated[
+        bool, typer.Option("--report", help="The JSON report's schema instead of the inventory's.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the inventory format (for editors), or of the report."""
+    from sovcheck.model.report import Report
+
+    model = Report if report else Inventory
+    typer.echo(json.dumps(model.model_json_schema(), indent=2, sort_keys=True))
+
+
+@rubric_app.command("list")
+def rubric_list() -> None:
+    """The shipped rubrics."""
+    rows = []
+    for name in shipped_rubrics():
+        r = load_rubric(name).rubric
+        rows.append([r.id, r.version, len(r.rules), ", ".join(o.id for o in r.objectives), r.title])
+    typer.echo(
+        tabulate(rows, headers=["Id", "Version", "Rules", "Objectives", "Title"], tablefmt="simple")
+    )
+
+
+@rubric_app.command("show")
+def rubric_show(
+    rubric_id: Annotated[str, typer.Argument(help="Rubric id or path.", show_default=False)],
+) -> None:
+    """A rubric's objectives, levels and rules with their references."""
+    loaded = load_rubric(rubric_id)
+    r = loaded.rubric
+    typer.echo(f"{r.title} ({r.id} v{r.version})")
+    if r.description:
+        typer.echo(r.description.strip())
+    typer.echo("")
+    typer.echo(
+        tabulate(
+            [
+                [o.id, o.title, f"{o.weight:g}", "-" if o.threshold is None else f"{o.threshold:g}"]
+                for o in r.objectives
+            ],
+            headers=["Objective", "Title", "Weight", "Threshold"],
+            tablefmt="simple",
+        )
+    )
+    typer.echo("")
+    typer.echo(
+        tabulate(
+            [
+                [
+                    lv.level,
+                    lv.name,
+                    f"{lv.min_score:g}",
+                    lv.max_failing_severity.value if lv.max_failing_severity else "-",
+                ]
+                for lv in r.levels
+            ],
+            headers=["Level", "Name", "Min score", "Worst failing allowed"],
+            tablefmt="simple",
+        )
+    )
+    typer.echo("")
+    typer.echo(
+        tabulate(
+            [
+                [
+                    rule.id,
+                    rule.objective,
+                    rule.severity.value,
+                    f"{rule.weight:g}",
+                    rule.title,
+                    "; ".join(rule.references),
+                ]
+                for rule in r.rules
+            ],
+            headers=["Rule", "Objective", "Severity", "Weight", "Title", "References"],
+            tablefmt="simple",
+            maxcolwidths=[None, None, None, None, 40, 50],
+        )
+    )
+
+
+def main() -> None:
+    """Entry point: every user-fixable problem becomes exit 2 with positioned messages."""
+    try:
+        app(prog_name="sovcheck")
+    except SovcheckError as exc:
+        for line in exc.lines():
+            sys.stderr.write(f"sovcheck: {line}\n" if not exc.problems else f"{line}\n")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.stderr.write("sovcheck: interrupted\n")
+        sys.exit(2)
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+        if os.environ.get("SOVCHECK_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(
+            f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"
+            "sovcheck: this is a bug in sovcheck; set SOVCHECK_DEBUG=1 to see the traceback\n"
+        )
+        sys.exit(2)

@@ -1,0 +1,137 @@
+"""The terminal report: objectives, gates, findings that need attention, unknowns, risks."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tabulate import tabulate
+
+from sovcheck.model.report import Report, Status
+
+_STATUS_ORDER = {
+    Status.FAIL: 0,
+    Status.UNKNOWN: 1,
+    Status.WAIVED: 2,
+    Status.PASS: 3,
+    Status.NOT_APPLICABLE: 4,
+}
+WIDTH = 60
+
+
+def _wrap(text: str, width: int = WIDTH) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def render(report: Report) -> str:
+    out: list[str] = []
+    inv = report.inventory
+    out.append(f"sovcheck {report.tool.version} · {inv.system} ({inv.path})")
+    trusted = ", ".join(inv.trusted) if inv.trusted else "none"
+    out.append(
+        f"home {inv.home} · trusted {trusted} · rubric {report.rubric.id} "
+        f"v{report.rubric.version} · {inv.components} components"
+    )
+    out.append("")
+    rows = []
+    for o in report.objectives:
+        threshold = "-" if o.threshold is None else f"{o.threshold:g}"
+        verdict = "pass" if o.passed else "FAIL"
+        if not o.assessed:
+            verdict += " (not assessed)"
+        rows.append(
+            [
+                o.title,
+                f"{o.score:.1f}",
+                threshold,
+                f"{o.level} {o.level_name}",
+                o.failing,
+                o.unknown,
+                verdict,
+            ]
+        )
+    ov = report.overall
+    rows.append(
+        [
+            "Overall",
+            f"{ov.score:.1f}",
+            "",
+            f"{ov.level} {ov.level_name}",
+            "",
+            "",
+            "pass" if ov.passed else "FAIL",
+        ]
+    )
+    out.append(
+        tabulate(
+            rows,
+            headers=["Objective", "Score", "Min", "Level", "Fail", "Unknown", "Verdict"],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
+    findings = sorted(
+        (f for f in report.findings if f.status is not Status.PASS),
+        key=lambda f: (_STATUS_ORDER[f.status], -f.severity.rank, f.rule, f.component or ""),
+    )
+    if findings:
+        out.append("")
+        out.append(f"Findings ({len(findings)})")
+        frows = [
+            [
+                f.status.value,
+                f.severity.value,
+                f.rule,
+                f.component or "(system)",
+                _wrap(f.message),
+                f"{f.location.line}",
+            ]
+            for f in findings
+        ]
+        out.append(
+            tabulate(
+                frows,
+                headers=["Status", "Severity", "Rule", "Component", "Message", "Line"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
+    risks = report.risks
+    if risks.cutoff or risks.single_points_of_failure:
+        out.append("")
+        out.append("Risks")
+        for r in risks.cutoff:
+            out.append(f"  cut-off   {r.component}: {r.reason} [{' -> '.join(r.path)}]")
+        for s in risks.single_points_of_failure:
+            out.append(
+                f"  single point of failure  {s.component}: "
+                f"{s.dominated} component(s) reachable only through it"
+            )
+    if risks.foreign_spend_share is not None:
+        out.append(f"  foreign share of annual spend: {risks.foreign_spend_share:.0%}")
+    if report.unknowns:
+        out.append("")
+        out.append(f"Unknown facts to establish ({len(report.unknowns)})")
+        for u in report.unknowns:
+            where = u.component or "(system)"
+            out.append(f"  {where}: {u.field}  [{', '.join(u.rules)}]")
+    notes = [w for w in report.waivers if w.status != "active"]
+    if notes:
+        out.append("")
+        for w in notes:
+            target = f" on {w.component}" if w.component else ""
+            out.append(f"  waiver {w.rule}{target} (expires {w.expires}): {w.status}")
+    for org in report.organizations:
+        out.append(f"  organization {org.id}: {org.note}")
+    out.append("")
+    out.append(
+        "Gates: "
+        + (
+            "; ".join(
+                f"{g.id} {g.actual} vs {g.threshold} {'ok' if g.passed else 'FAILED'} ({g.source})"
+                for g in report.gates
+            )
+            or "none evaluated"
+        )
+    )
+    out.append("Verdict: " + ("PASS" if report.overall.passed else "FAIL"))
+    return "\n".join(out) + "\n"

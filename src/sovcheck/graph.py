@@ -1,0 +1,305 @@
+"""The value-chain graph: typed edges, and what crosses them.
+
+This is the only module that uses networkx. The passes that run over every component
+(propagation of data classification, reachability, cut-off exposure) are breadth-first
+searches over plain adjacency lists, linear in the size of the graph and safe on cycles;
+networkx computes dominators (single points of failure) and is the graph users of the
+Python API get from :meth:`ValueChain.to_networkx`.
+
+Edge semantics (inventory format, "Relations"): a component lists the ids it relates to.
+Data crosses ``runs_on``, ``calls`` and ``maintained_by`` towards the listed component, and
+``trained_on`` from the listed dataset into the model. A cut-off of the listed component
+reaches the one that lists it across every relation but ``trained_on``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from sovcheck.model.inventory import Classification, Component, Inventory, Relation
+
+DATA_TO_TARGET = frozenset({Relation.RUNS_ON, Relation.CALLS, Relation.MAINTAINED_BY})
+DATA_FROM_TARGET = frozenset({Relation.TRAINED_ON})
+CUTOFF_CROSSES = frozenset(set(Relation) - {Relation.TRAINED_ON})
+
+_LEVELS = sorted(Classification, key=lambda c: c.rank, reverse=True)
+
+
+@dataclass(frozen=True)
+class DataReach:
+    """The highest classification that reaches a component, and the path bringing it."""
+
+    classification: Classification
+    path: tuple[str, ...]
+    origin: str  # "component" (its own or its source's field) or "system" (entrypoint default)
+
+
+class ValueChain:
+    """Components as nodes 0..n-1, typed edges as adjacency lists."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.components: tuple[Component, ...] = inventory.components
+        self.ids: tuple[str, ...] = tuple(c.id for c in self.components)
+        self.index: dict[str, int] = {cid: i for i, cid in enumerate(self.ids)}
+        n = len(self.ids)
+        # deps[i]: (j, relation) for every id that component i lists under a relation
+        self.deps: list[list[tuple[int, Relation]]] = [[] for _ in range(n)]
+        self.dependents: list[list[tuple[int, Relation]]] = [[] for _ in range(n)]
+        referenced = [False] * n
+        index = self.index
+        for i, comp in enumerate(self.components):
+            for relation in Relation:
+                for target in comp.targets(relation):
+                    j = index.get(target)
+                    if j is None or j == i:
+                        continue  # rejected by the loader; ignored if built by hand
+                    self.deps[i].append((j, relation))
+                    self.dependents[j].append((i, relation))
+                    referenced[j] = True
+            for sub in comp.substitutes:
+                k = index.get(sub)
+                if k is not None:
+                    referenced[k] = True
+        if inventory.system.entrypoints is not None:
+            self.entrypoints: tuple[int, ...] = tuple(
+                index[e] for e in inventory.system.entrypoints
+            )
+        else:
+            self.entrypoints = tuple(i for i in range(n) if not referenced[i])
+        self._system_classification = inventory.system.classification
+        self._reach: list[int] | None = None
+        self._op_reach: list[int] | None = None
+        self._data: list[tuple[Classification, list[int], str] | None] | None = None
+        self._dominated: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # ------------------------------------------------------------------ neighbours
+
+    def targets(self, i: int, relation: Relation) -> list[int]:
+        return [j for j, r in self.deps[i] if r is relation]
+
+    def sources(self, i: int, relation: Relation) -> list[int]:
+        """Components that list ``i`` under ``relation``."""
+        return [j for j, r in self.dependents[i] if r is relation]
+
+    # ------------------------------------------------------------------ reachability
+
+    def _bfs_parents(self, starts: Iterable[int], relations: frozenset[Relation]) -> list[int]:
+        """Parent pointers of a BFS along dependency edges; -1 unreached, -2 a start."""
+        parent = [-1] * len(self.ids)
+        queue: deque[int] = deque()
+        for s in starts:
+            if parent[s] == -1:
+                parent[s] = -2
+                queue.append(s)
+        deps = self.deps
+        while queue:
+            i = queue.popleft()
+            for j, relation in deps[i]:
+                if parent[j] == -1 and relation in relations:
+                    parent[j] = i
+                    queue.append(j)
+        return parent
+
+    def reach_path(self, i: int) -> tuple[str, ...]:
+        """The shortest chain of ids from an entrypoint to component ``i`` (any relation)."""
+        if self._reach is None:
+            self._reach = self._bfs_parents(self.entrypoints, frozenset(Relation))
+        return self._walk(self._reach, i)
+
+    def operational_path(self, i: int) -> tuple[str, ...]:
+        """From an entrypoint to ``i`` along the edges a cut-off crosses (not ``trained_on``)."""
+        if self._op_reach is None:
+            self._op_reach = self._bfs_parents(self.entrypoints, CUTOFF_CROSSES)
+        return self._walk(self._op_reach, i)
+
+    def _walk(self, parent: list[int], i: int) -> tuple[str, ...]:
+        if parent[i] == -1:
+            return ()
+        path = [i]
+        while parent[path[-1]] >= 0:
+            path.append(parent[path[-1]])
+        return tuple(self.ids[k] for k in reversed(path))
+
+    def is_reachable(self, i: int) -> bool:
+        self.reach_path(i)
+        assert self._reach is not None
+        return self._reach[i] != -1
+
+    # ------------------------------------------------------------------ data
+
+    def data_reach(self, i: int) -> DataReach | None:
+        """What the component handles, or None when no classified data reaches it."""
+        if self._data is None:
+            self._data = self._propagate_classification()
+        found = self._data[i]
+        if found is None:
+            return None
+        level, parent, origin = found
+        path = [i]
+        while parent[path[-1]] >= 0:
+            path.append(parent[path[-1]])
+        return DataReach(level, tuple(self.ids[k] for k in reversed(path)), origin)
+
+    def _data_successors(self, i: int) -> Iterable[int]:
+        for j, relation in self.deps[i]:
+            if relation in DATA_TO_TARGET:
+                yield j
+        for j, relation in self.dependents[i]:
+            if relation in DATA_FROM_TARGET:
+                yield j
+
+    def _propagate_classification(self) -> list[tuple[Classification, list[int], str] | None]:
+        """One BFS per level, highest first: each component keeps the highest level that
+        reaches it, with a shortest path from where that data comes from."""
+        n = len(self.ids)
+        result: list[tuple[Classification, list[int], str] | None] = [None] * n
+        own: list[Classification | None] = [c.classification for c in self.components]
+        origin = ["component"] * n
+        if self._system_classification is not None:
+            for e in self.entrypoints:
+                if own[e] is None:
+                    own[e] = self._system_classification
+                    origin[e] = "system"
+        for level in _LEVELS:
+            parent = [-1] * n  # -1: start of a path (or unreached at this level)
+            queue: deque[int] = deque()
+            for i in range(n):
+                if own[i] is level and result[i] is None:
+                    result[i] = (level, parent, origin[i])
+                    queue.append(i)
+            while queue:
+                i = queue.popleft()
+                origin_i = result[i][2]  # type: ignore[index]
+                for j in self._data_successors(i):
+                    if result[j] is None:
+                        parent[j] = i
+                        result[j] = (level, parent, origin_i)
+                        queue.append(j)
+        return result
+
+    # ------------------------------------------------------------------ cut-off
+
+    def cutoff_exposure(self, sources: Iterable[int]) -> list[int]:
+        """For each component, the next hop towards the nearest cut-off source it depends
+        on (-2 for a source itself, -1 when it depends on none)."""
+        nxt = [-1] * len(self.ids)
+        queue: deque[int] = deque()
+        for s in sources:
+            if nxt[s] == -1:
+                nxt[s] = -2
+                queue.append(s)
+        dependents = self.dependents
+        while queue:
+            j = queue.popleft()
+            for i, relation in dependents[j]:
+                if nxt[i] == -1 and relation in CUTOFF_CROSSES:
+                    nxt[i] = j
+                    queue.append(i)
+        return nxt
+
+    def cutoff_path(self, nxt: Sequence[int], i: int) -> tuple[str, ...]:
+        """From component ``i`` down to the cut-off source it depends on."""
+        if nxt[i] == -1:
+            return ()
+        path = [i]
+        while nxt[path[-1]] >= 0:
+            path.append(nxt[path[-1]])
+        return tuple(self.ids[k] for k in path)
+
+    # ------------------------------------------------------------------ single points of failure
+
+    def dominated_counts(self) -> dict[int, int]:
+        """Components that lie on every path from the entrypoints to at least one other
+        component, with how many components are reachable only through them."""
+        if self._dominated is None:
+            self._dominated = self._compute_dominators()
+        return self._dominated
+
+    def _compute_dominators(self) -> dict[int, int]:
+        root = -1
+        g = nx.DiGraph()
+        g.add_node(root)
+        g.add_edges_from((root, e) for e in self.entrypoints)
+        g.add_edges_from(
+            (i, j)
+            for i, edges in enumerate(self.deps)
+            for j, relation in edges
+            if relation in CUTOFF_CROSSES
+        )
+        idom: dict[int, int] = nx.immediate_dominators(g, root)
+        children: dict[int, list[int]] = {}
+        for node, dom in idom.items():
+            if node != root and dom != node:
+                children.setdefault(dom, []).append(node)
+        # subtree sizes of the dominator tree, leaves first
+        order: list[int] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(children.get(node, ()))
+        size: dict[int, int] = {}
+        for node in reversed(order):
+            size[node] = 1 + sum(size[c] for c in children.get(node, ()))
+        entry = set(self.entrypoints)
+        return {
+            node: size[node] - 1
+            for node in order
+            if node != root and node not in entry and size[node] > 1
+        }
+
+    # ------------------------------------------------------------------ location
+
+    def effective_locations(self) -> list[tuple[frozenset[str], tuple[str, ...]] | None]:
+        """Where each component runs: its own ``location``, else that of what it runs on
+        (following ``runs_on``), with the path that decides it. None when unknown."""
+        n = len(self.ids)
+        result: list[tuple[frozenset[str], tuple[str, ...]] | None] = [None] * n
+        state = [0] * n  # 0 new, 1 in progress, 2 done
+        for start in range(n):
+            if state[start]:
+                continue
+            stack = [(start, False)]
+            while stack:
+                i, expanded = stack.pop()
+                if state[i] == 2:
+                    continue
+                own = self.components[i].location
+                if own is not None:
+                    result[i] = (frozenset(own), (self.ids[i],))
+                    state[i] = 2
+                    continue
+                hosts = self.targets(i, Relation.RUNS_ON)
+                if not expanded:
+                    state[i] = 1
+                    stack.append((i, True))
+                    stack.extend((h, False) for h in hosts if state[h] == 0)
+                    continue
+                found = [result[h] for h in hosts if state[h] == 2]
+                if hosts and len(found) == len(hosts) and all(f is not None for f in found):
+                    places: frozenset[str] = frozenset().union(*(f[0] for f in found if f))
+                    first = found[0]
+                    assert first is not None
+                    result[i] = (places, (self.ids[i], *first[1]))
+                state[i] = 2
+        return result
+
+    # ------------------------------------------------------------------ networkx
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The value chain as a networkx multigraph: one node per component (attribute
+        ``component``), one edge per relation (key and attribute ``relation``)."""
+        g = nx.MultiDiGraph()
+        for comp in self.components:
+            g.add_node(comp.id, component=comp, kind=comp.kind.value)
+        for i, edges in enumerate(self.deps):
+            for j, relation in edges:
+                g.add_edge(self.ids[i], self.ids[j], key=relation.value, relation=relation.value)
+        return g

@@ -1,0 +1,446 @@
+"""Read a YAML 1.2 or JSON file into plain data plus a map of source positions.
+
+Safety first: the YAML is composed into nodes by ruamel.yaml's safe (C-backed) parser and
+turned into plain dicts, lists and scalars here; no tag ever constructs an object, and a
+budget on the expanded size stops alias bombs ("billion laughs") in milliseconds.
+
+Positions are not copied into the data. A :class:`SourceMap` finds the line and column of
+any path (``("components", 3, "kind")``) on demand: from the composed nodes for YAML, from
+a lazy scan of the text for JSON. Loading stays close to the parser's own speed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sovcheck.errors import InputError, Location, Problem
+
+PathItem = str | int
+DataPath = tuple[PathItem, ...]
+
+MAX_DEPTH = 64
+_TAG = "tag:yaml.org,2002:"
+
+
+class SourceMap(Protocol):
+    """Where things are in one input file."""
+
+    file: str
+
+    def locate(self, path: Sequence[PathItem]) -> Location:
+        """Position of the value at ``path``, or of its nearest existing ancestor."""
+        ...
+
+    def locate_key(self, path: Sequence[PathItem]) -> Location:
+        """Position of the mapping key that ends ``path`` (its value for list items)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed input file: plain data, where each piece came from, and a digest."""
+
+    path: str
+    data: Any
+    source_map: SourceMap
+    sha256: str
+    text: str
+
+
+def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
+    """Read and parse ``path`` (YAML unless it ends in ``.json``)."""
+    name = display_name or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError([Problem(Location(name, 1, 1), "is a directory, not a file")]) from None
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror}") from None
+    return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))
+
+
+def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
+    text = decode_text(raw, name)
+    digest = hashlib.sha256(raw).hexdigest()
+    if not text.strip():
+        raise InputError([Problem(Location(name, 1, 1), "the file is empty")])
+    if as_json:
+        data, smap = _parse_json(text, name)
+    else:
+        data, smap = _parse_yaml(text, name)
+    if data is None:
+        raise InputError([Problem(Location(name, 1, 1), "the file holds no document")])
+    return Document(path=name, data=data, source_map=smap, sha256=digest, text=text)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text of ``raw``; binary or non-UTF-8 content is an input error with a position."""
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        loc = _byte_location(raw, nul, name)
+        raise InputError([Problem(loc, "this is a binary file, not YAML or JSON text")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        loc = _byte_location(raw, exc.start, name)
+        raise InputError(
+            [Problem(loc, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _byte_location(raw: bytes, offset: int, name: str) -> Location:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return Location(name, line, offset - start + 1)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
+    yaml = YAML(typ="safe", pure=False)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            what = "the file holds more than one YAML document; keep one"
+        raise InputError(
+            [Problem(Location(name, line, col), f"YAML syntax error: {what}")]
+        ) from None
+    except YAMLError as exc:
+        raise InputError([Problem(Location(name, 1, 1), f"YAML syntax error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(Location(name, 1, 1), "YAML nesting is too deep")]) from None
+    if root is None:
+        return None, _YamlSourceMap(name, None)
+    converter = _NodeConverter(name, budget=2 * len(text) + 10_000)
+    data = converter.convert(root, 0)
+    return data, _YamlSourceMap(name, root)
+
+
+class _NodeConverter:
+    """Turns composed YAML nodes into plain Python data, refusing anything that is not data."""
+
+    def __init__(self, name: str, budget: int) -> None:
+        self.name = name
+        self.budget = budget
+        self.used = 0
+        self.memo: dict[int, tuple[Any, int]] = {}
+
+    def fail(self, node: Node, message: str) -> InputError:
+        mark = node.start_mark
+        return InputError([Problem(Location(self.name, mark.line + 1, mark.column + 1), message)])
+
+    def convert(self, node: Node, depth: int) -> Any:
+        key = id(node)
+        seen = self.memo.get(key)
+        if seen is not None:
+            # An alias: share the value, but charge its full expanded size to the budget.
+            value, size = seen
+            self._charge(node, size)
+            return value
+        start = self.used
+        value = self._convert_new(node, depth)
+        self.memo[key] = (value, self.used - start)
+        return value
+
+    def _charge(self, node: Node, size: int) -> None:
+        self.used += size
+        if self.used > self.budget:
+            raise self.fail(
+                node,
+                "aliases expand this document far beyond its size (an alias bomb?); "
+                "sovcheck stops here",
+            )
+
+    def _convert_new(self, node: Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        self._charge(node, 1)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _TAG + "seq":
+                raise self._bad_tag(node)
+            return [self.convert(item, depth + 1) for item in node.value]
+        if isinstance(node, MappingNode):
+            if node.tag != _TAG + "map":
+                raise self._bad_tag(node)
+            return self._mapping(node, depth)
+        raise self.fail(node, "unsupported YAML node")
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                for source in self._merge_sources(value_node):
+                    merged.update(self.convert(source, depth + 1))
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _TAG + "str":
+                raise self.fail(key_node, "a mapping key must be plain text")
+            key = key_node.value
+            if key in result:
+                raise self.fail(key_node, f"duplicate key '{key}'")
+            result[key] = self.convert(value_node, depth + 1)
+        if merged:
+            return {**merged, **result}
+        return result
+
+    def _merge_sources(self, node: Node) -> list[Node]:
+        if isinstance(node, MappingNode):
+            return [node]
+        if isinstance(node, SequenceNode) and all(isinstance(n, MappingNode) for n in node.value):
+            return list(node.value)
+        raise self.fail(node, "a merge key (<<) takes a mapping or a list of mappings")
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        value: str = node.value
+        if tag == _TAG + "str":
+            return value
+        if tag == _TAG + "int":
+            return _yaml_int(value)
+        if tag == _TAG + "float":
+            return _yaml_float(value)
+        if tag == _TAG + "bool":
+            return value.lower() == "true"
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "timestamp":
+            return value  # dates stay text; the models parse them
+        raise self._bad_tag(node)
+
+    def _bad_tag(self, node: Node) -> InputError:
+        tag = str(node.tag).replace(_TAG, "!!")
+        return self.fail(
+            node,
+            f"YAML tag '{tag}' is not allowed: sovcheck reads plain data and constructs no objects",
+        )
+
+
+def _yaml_int(text: str) -> int:
+    t = text.replace("_", "")
+    sign = -1 if t.startswith("-") else 1
+    t = t.lstrip("+-")
+    if t.startswith(("0o", "0O")):
+        return sign * int(t[2:], 8)
+    if t.startswith(("0x", "0X")):
+        return sign * int(t[2:], 16)
+    if t.startswith(("0b", "0B")):
+        return sign * int(t[2:], 2)
+    return sign * int(t, 10)
+
+
+def _yaml_float(text: str) -> float:
+    t = text.replace("_", "").lower()
+    if t.endswith(".inf"):
+        return float("-inf") if t.startswith("-") else float("inf")
+    if t.endswith(".nan"):
+        return float("nan")
+    return float(t)
+
+
+class _YamlSourceMap:
+    def __init__(self, file: str, root: Node | None) -> None:
+        self.file = file
+        self._root = root
+
+    def _walk(self, path: Sequence[PathItem]) -> tuple[Node | None, Node | None]:
+        """The deepest value node reached along ``path`` and the key node naming it."""
+        node = self._root
+        key_node: Node | None = None
+        for item in path:
+            if isinstance(node, MappingNode) and isinstance(item, str):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == item:
+                        key_node, node = k, v
+                        break
+                else:
+                    return node, key_node
+            elif isinstance(node, SequenceNode) and isinstance(item, int):
+                if 0 <= item < len(node.value):
+                    key_node, node = None, node.value[item]
+                else:
+                    return node, key_node
+            else:
+                return node, key_node
+        return node, key_node
+
+    def _loc(self, node: Node | None) -> Location:
+        if node is None:
+            return Location(self.file, 1, 1)
+        mark = node.start_mark
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def locate(self, path: Sequence[PathItem]) -> Location:
+        node, _ = self._walk(path)
+        return self._loc(node)
+
+    def locate_key(self, path: Sequence[PathItem]) -> Location:
+        node, key = self._walk(path)
+        return self._loc(key if key is not None else node)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
+    smap = _JsonSourceMap(name, text)
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs_to_dict, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(Location(name, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}")]
+        ) from None
+    except _DuplicateKey as exc:
+        loc = smap.find_duplicate(exc.key)
+        raise InputError([Problem(loc, f"duplicate key '{exc.key}'")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(Location(name, 1, 1), f"JSON syntax error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(Location(name, 1, 1), "JSON nesting is too deep")]) from None
+    return data, smap
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class _JsonSourceMap:
+    """Positions in JSON text, found by a scan made the first time one is asked for.
+
+    The scan records containers and keys down to ``depth`` levels and skips deeper values
+    with the C decoder, so that it stays fast on large files.
+    """
+
+    def __init__(self, file: str, text: str, depth: int = 4, *, strict: bool = False) -> None:
+        self.file = file
+        self._strict = strict
+        self._text = text
+        self._depth = depth
+        self._values: dict[DataPath, int] | None = None
+        self._keys: dict[DataPath, int] = {}
+        self._lines: list[int] = []
+
+    def _offset_location(self, offset: int) -> Location:
+        if not self._lines:
+            self._lines = [m.end() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_right(self._lines, offset)
+        start = self._lines[line - 1] if line else 0
+        return Location(self.file, line + 1, offset - start + 1)
+
+    def _scan(self) -> dict[DataPath, int]:
+        if self._values is None:
+            self._values = {}
+            try:
+                pos = _WS.match(self._text, 0).end()  # type: ignore[union-attr]
+                self._scan_value(pos, (), 0)
+            except _DuplicateAt:
+                raise
+            except (ValueError, IndexError):
+                pass  # positions are best effort; the parser reports syntax errors
+        return self._values
+
+    def _scan_value(self, pos: int, path: DataPath, depth: int) -> int:
+        assert self._values is not None
+        self._values[path] = pos
+        text = self._text
+        ch = text[pos]
+        if depth >= self._depth or ch not in "{[":
+            _, end = _DECODER.raw_decode(text, pos)
+            return int(end)
+        if ch == "{":
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                key_pos = pos
+                key, pos = _DECODER.raw_decode(text, pos)
+                if self._strict and (*path, key) in self._keys:
+                    raise _DuplicateAt(key_pos)
+                self._keys[(*path, key)] = key_pos
+                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]  # ':'
+                pos = self._scan_value(pos, (*path, key), depth + 1)
+                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == "}":
+                    return pos + 1
+                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]  # ','
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        if text[pos] == "]":
+            return pos + 1
+        index = 0
+        while True:
+            pos = self._scan_value(pos, (*path, index), depth + 1)
+            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] == "]":
+                return pos + 1
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            index += 1
+
+    def locate(self, path: Sequence[PathItem]) -> Location:
+        values = self._scan()
+        p = tuple(path)
+        while p and p not in values:
+            p = p[:-1]
+        return self._offset_location(values.get(p, 0))
+
+    def locate_key(self, path: Sequence[PathItem]) -> Location:
+        values = self._scan()
+        p = tuple(path)
+        if p in self._keys:
+            return self._offset_location(self._keys[p])
+        del values
+        return self.locate(p)
+
+    def find_duplicate(self, key: str) -> Location:
+        """Where a key appears for the second time in one object."""
+        deep = _JsonSourceMap(self.file, self._text, depth=MAX_DEPTH, strict=True)
+        try:
+            deep._scan()
+        except _DuplicateAt as dup:
+            return self._offset_location(dup.offset)
+        return Location(self.file, 1, 1)
+
+
+class _DuplicateAt(Exception):
+    def __init__(self, offset: int) -> None:
+        self.offset = offset

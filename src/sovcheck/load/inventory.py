@@ -1,0 +1,244 @@
+"""Load an inventory: parse, validate against the v1 models, and check references.
+
+Reference checks need to know which organization ids and trust groups exist beyond the
+inventory (the catalog's); the caller passes them in, so this module stays a loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sovcheck.errors import InputError, Location, Problem
+from sovcheck.load.document import Document, PathItem, read_document
+from sovcheck.load.validation import did_you_mean, validate_model
+from sovcheck.model.codes import country_codes
+from sovcheck.model.inventory import (
+    FORMAT_VERSION,
+    KIND_FIELDS,
+    RELATIONS,
+    Component,
+    Inventory,
+)
+
+
+@dataclass(frozen=True)
+class LoadedInventory:
+    """An inventory with the file it came from and the position of each of its parts."""
+
+    inventory: Inventory
+    document: Document
+    component_index: dict[str, int] = field(repr=False)
+    organization_index: dict[str, int] = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def locate(self, path: Sequence[PathItem]) -> Location:
+        return self.document.source_map.locate(path)
+
+    def component_location(self, component_id: str, field_name: str | None = None) -> Location:
+        index = self.component_index[component_id]
+        path: tuple[PathItem, ...] = ("components", index)
+        if field_name:
+            return self.document.source_map.locate_key((*path, field_name))
+        return self.locate(path)
+
+    def organization_location(self, org_id: str) -> Location | None:
+        index = self.organization_index.get(org_id)
+        return None if index is None else self.locate(("organizations", index))
+
+
+def load_inventory(
+    path: str | Path,
+    *,
+    catalog_organizations: Collection[str] = (),
+    groups: Collection[str] = (),
+    display_name: str | None = None,
+) -> LoadedInventory:
+    doc = read_document(path, display_name=display_name)
+    return inventory_from_document(doc, catalog_organizations=catalog_organizations, groups=groups)
+
+
+def inventory_from_document(
+    doc: Document, *, catalog_organizations: Collection[str] = (), groups: Collection[str] = ()
+) -> LoadedInventory:
+    _check_header(doc)
+    inventory = validate_model(doc, Inventory)
+    component_index = {c.id: i for i, c in enumerate(inventory.components)}
+    organization_index = {o.id: i for i, o in enumerate(inventory.organizations)}
+    loaded = LoadedInventory(inventory, doc, component_index, organization_index)
+    problems = check_references(loaded, catalog_organizations, groups)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _check_header(doc: Document) -> None:
+    data: Any = doc.data
+    smap = doc.source_map
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                Problem(
+                    smap.locate(()),
+                    "an inventory is a mapping with 'sovcheck', 'system' and 'components'",
+                )
+            ]
+        )
+    if "sovcheck" not in data:
+        raise InputError(
+            [
+                Problem(
+                    smap.locate(()),
+                    "missing 'sovcheck: 1' (the inventory format version) at the top",
+                )
+            ]
+        )
+    version = data["sovcheck"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise InputError(
+            [
+                Problem(
+                    smap.locate(("sovcheck",)),
+                    f"unsupported inventory format version {version!r}: this sovcheck reads version "
+                    f"{FORMAT_VERSION}",
+                )
+            ]
+        )
+    components = data.get("components")
+    if components is None or components == []:
+        raise InputError(
+            [
+                Problem(
+                    smap.locate(("components",)), "no components: an inventory needs at least one"
+                )
+            ]
+        )
+
+
+def check_references(
+    loaded: LoadedInventory, catalog_organizations: Collection[str], groups: Collection[str]
+) -> list[Problem]:
+    inv = loaded.inventory
+    smap = loaded.document.source_map
+    problems: list[Problem] = []
+
+    def at(path: tuple[PathItem, ...], message: str, key: bool = False) -> None:
+        loc = smap.locate_key(path) if key else smap.locate(path)
+        problems.append(Problem(loc, message))
+
+    # unique ids
+    first: dict[str, int] = {}
+    for i, comp in enumerate(inv.components):
+        if comp.id in first:
+            at(
+                ("components", i, "id"),
+                f"duplicate component id '{comp.id}' (first at "
+                f"line {smap.locate(('components', first[comp.id])).line})",
+            )
+        else:
+            first[comp.id] = i
+    org_first: dict[str, int] = {}
+    for i, org in enumerate(inv.organizations):
+        if org.id in org_first:
+            at(("organizations", i, "id"), f"duplicate organization id '{org.id}'")
+        else:
+            org_first[org.id] = i
+
+    component_ids = sorted(first)
+    known_orgs = set(org_first) | set(catalog_organizations)
+    sorted_orgs = sorted(known_orgs)
+
+    def check_org(path: tuple[PathItem, ...], org_id: str, what: str) -> None:
+        if org_id not in known_orgs:
+            at(
+                path,
+                f"{what} '{org_id}' is neither in 'organizations' nor in the catalog"
+                f"{did_you_mean(org_id, sorted_orgs)}",
+            )
+
+    for i, comp in enumerate(inv.components):
+        base: tuple[PathItem, ...] = ("components", i)
+        for relation in RELATIONS:
+            for j, target in enumerate(comp.targets(relation)):
+                if target not in first:
+                    at(
+                        (*base, relation.value, j),
+                        f"{relation.value} refers to '{target}', which is "
+                        f"not a component of this inventory{did_you_mean(target, component_ids)}",
+                    )
+                elif target == comp.id:
+                    at((*base, relation.value, j), f"component '{comp.id}' cannot relate to itself")
+        if comp.supplier is not None:
+            check_org((*base, "supplier"), comp.supplier, "supplier")
+        problems.extend(_kind_field_problems(comp, base, smap))
+
+    for i, org in enumerate(inv.organizations):
+        if org.parent is not None:
+            check_org(("organizations", i, "parent"), org.parent, "parent")
+    problems.extend(_parent_cycles(loaded))
+
+    if inv.system.entrypoints is not None:
+        for j, entry in enumerate(inv.system.entrypoints):
+            if entry not in first:
+                at(
+                    ("system", "entrypoints", j),
+                    f"entrypoint '{entry}' is not a component{did_you_mean(entry, component_ids)}",
+                )
+    valid_trust = country_codes() | set(groups)
+    for j, code in enumerate(inv.system.trusted):
+        if code not in valid_trust:
+            at(
+                ("system", "trusted", j),
+                f"'{code}' in trusted is neither an ISO 3166-1 alpha-2 "
+                f"code nor a known group{did_you_mean(code, sorted(groups))}",
+            )
+    for i, waiver in enumerate(inv.waivers):
+        if waiver.component is not None and waiver.component not in first:
+            at(
+                ("waivers", i, "component"),
+                f"waiver names component '{waiver.component}', which "
+                f"does not exist{did_you_mean(waiver.component, component_ids)}",
+            )
+    return problems
+
+
+def _kind_field_problems(comp: Component, base: tuple[PathItem, ...], smap: Any) -> list[Problem]:
+    problems = []
+    for name, kinds in KIND_FIELDS.items():
+        if getattr(comp, name) is not None and comp.kind not in kinds:
+            allowed = ", ".join(sorted(k.value for k in kinds))
+            problems.append(
+                Problem(
+                    smap.locate_key((*base, name)),
+                    f"field '{name}' applies to kind {allowed}, not {comp.kind.value}",
+                )
+            )
+    return problems
+
+
+def _parent_cycles(loaded: LoadedInventory) -> list[Problem]:
+    parents = {o.id: o.parent for o in loaded.inventory.organizations if o.parent}
+    problems = []
+    reported: set[str] = set()
+    for start in sorted(parents):
+        chain = [start]
+        current = parents.get(start)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        if current is not None and current not in reported:
+            cycle = chain[chain.index(current) :]
+            reported.update(cycle)
+            index = loaded.organization_index[current]
+            problems.append(
+                Problem(
+                    loaded.locate(("organizations", index, "parent")),
+                    "organizations form a control loop: " + " -> ".join([*cycle, current]),
+                )
+            )
+    return problems

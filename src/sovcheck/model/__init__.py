@@ -1,0 +1,1 @@
+"""Immutable models of what sovcheck reads (inventory, rubric) and writes (report)."""

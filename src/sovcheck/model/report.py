@@ -1,0 +1,174 @@
+"""The audit report: the public contract of ``sovcheck audit --format json``.
+
+Field names are a promise to scripts (report format specification); new fields may be
+added, none renamed. ``REPORT_VERSION`` changes only with an incompatible change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from sovcheck.model.rubric import Severity
+
+REPORT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class SourceLocation(_Model):
+    file: str
+    line: int
+    column: int
+
+
+class Finding(_Model):
+    rule: str
+    objective: str
+    severity: Severity
+    status: Status
+    component: str | None
+    message: str
+    path: tuple[str, ...]
+    location: SourceLocation
+    remediation: str
+    references: tuple[str, ...]
+    waived: bool
+    waiver_reason: str | None = None
+    status_without_waiver: Status | None = None
+    unknown_fields: tuple[str, ...] = ()
+
+
+class RuleSummary(_Model):
+    id: str
+    objective: str
+    title: str
+    severity: Severity
+    weight: float
+    applicable: int
+    passed: int
+    failed: int
+    unknown: int
+    waived: int
+    credit: float | None
+    raw_credit: float | None
+
+
+class ObjectiveResult(_Model):
+    id: str
+    title: str
+    weight: float
+    score: float
+    raw_score: float
+    threshold: float | None
+    passed: bool
+    level: int
+    level_name: str
+    assessed: bool
+    failing: int
+    unknown: int
+
+
+class Overall(_Model):
+    score: float
+    raw_score: float
+    level: int
+    level_name: str
+    passed: bool
+
+
+class Gate(_Model):
+    id: str
+    kind: Literal["objective", "overall", "severity"]
+    threshold: float | str
+    actual: float | str
+    passed: bool
+    source: Literal["rubric", "command-line"]
+
+
+class Unknown(_Model):
+    component: str | None
+    field: str
+    rules: tuple[str, ...]
+
+
+class CutoffRisk(_Model):
+    component: str
+    reason: str
+    path: tuple[str, ...]
+
+
+class SinglePointOfFailure(_Model):
+    component: str
+    dominated: int
+    path: tuple[str, ...]
+
+
+class Risks(_Model):
+    cutoff: tuple[CutoffRisk, ...]
+    single_points_of_failure: tuple[SinglePointOfFailure, ...]
+    foreign_spend_share: float | None
+    cutoff_exposed: int
+
+
+class WaiverState(_Model):
+    rule: str
+    component: str | None
+    reason: str
+    expires: str
+    status: Literal["active", "expired", "unused"]
+    matched: int
+
+
+class ToolInfo(_Model):
+    name: str
+    version: str
+
+
+class InventoryInfo(_Model):
+    path: str
+    sha256: str
+    system: str
+    home: str
+    trusted: tuple[str, ...]
+    components: int
+
+
+class RubricInfo(_Model):
+    id: str
+    version: str
+    sha256: str
+    title: str
+
+
+class OrganizationNote(_Model):
+    id: str
+    note: str
+
+
+class Report(_Model):
+    report_version: int = REPORT_VERSION
+    tool: ToolInfo
+    inventory: InventoryInfo
+    rubric: RubricInfo
+    objectives: tuple[ObjectiveResult, ...]
+    overall: Overall
+    gates: tuple[Gate, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[RuleSummary, ...]
+    unknowns: tuple[Unknown, ...]
+    risks: Risks
+    waivers: tuple[WaiverState, ...]
+    organizations: tuple[OrganizationNote, ...]

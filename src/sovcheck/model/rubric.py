@@ -1,0 +1,80 @@
+"""Rubrics: objectives, readiness levels and declarative rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Score = Annotated[float, Field(ge=0.0, le=100.0)]
+RuleId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+ObjectiveId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class Objective(_Model):
+    id: ObjectiveId
+    title: str
+    description: str | None = None
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    threshold: Score | None = None
+
+
+class Level(_Model):
+    level: Annotated[int, Field(ge=0)]
+    name: str
+    min_score: Score
+    max_failing_severity: Severity | None = Field(
+        default=None,
+        description="Failing findings of a higher severity keep an objective below this level.",
+    )
+
+
+class Rule(_Model):
+    id: RuleId
+    objective: ObjectiveId
+    title: str
+    severity: Severity
+    weight: Annotated[float, Field(gt=0)]
+    scope: Literal["component", "system"] = "component"
+    applies_to: dict[str, Any] | None = None
+    check: dict[str, Any]
+    message: str
+    path: Literal["data", "reach", "operational", "cutoff"] = "reach"
+    unknown_credit: Share | None = None
+    aggregate: Literal["mean", "min"] = "mean"
+    rationale: str
+    remediation: str
+    references: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class Rubric(_Model):
+    rubric: Literal[1]
+    id: ObjectiveId
+    version: str
+    title: str
+    description: str | None = None
+    unknown_credit: Share = 0.5
+    overall_level: Literal["lowest", "score"] = "lowest"
+    overall_threshold: Score | None = None
+    objectives: Annotated[tuple[Objective, ...], Field(min_length=1)]
+    levels: Annotated[tuple[Level, ...], Field(min_length=1)]
+    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]

@@ -1,0 +1,1 @@
+"""The rule language: facts the engine computes, and conditions over them."""
