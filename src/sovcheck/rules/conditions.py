@@ -228,8 +228,8 @@ class ConditionCompiler:
             if not isinstance(value, list):
                 self.fail(path, f"'{op}' takes a list")
                 return frozenset()
-            for v in value:
-                self._check_choice(ftype, v, choices, path)
+            for index, v in enumerate(value):
+                self._check_choice(ftype, v, choices, (*path, index))
             return frozenset(value)
         if ftype is FactType.NUMBER and op in ("at_least", "at_most", "equals"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):

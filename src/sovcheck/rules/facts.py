@@ -487,7 +487,9 @@ class AuditFacts:
         if comp.kind is Kind.MODEL and comp.weights is Weights.CLOSED:
             exposures.append("closed weights, served only by its supplier")
         if comp.kind in HOSTING_KINDS:
-            exposures.append(f"{comp.kind.value} operated by its supplier")
+            exposures.append(
+                f"{comp.kind.value} operated by {comp.supplier or 'an unknown supplier'}"
+            )
         if not exposures:
             if comp.kind is Kind.CHIP and comp.export_controlled is None:
                 return Unknown.of("export_controlled"), ""

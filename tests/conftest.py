@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sovcheck.audit import AuditOptions, run_audit
+from sovcheck.catalog import builtin_catalog
+from sovcheck.cli import main
+from sovcheck.load.inventory import LoadedInventory, load_inventory
+from sovcheck.load.rubric import load_rubric
+from sovcheck.model.report import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+INVENTORIES = ROOT / "inventories"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TODAY = dt.date(2026, 11, 23)
+UPDATE_GOLDEN = os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """Run the sovcheck command line in-process, as a user would, with a fixed terminal width."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def run(*args: str | Path) -> Result:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["sovcheck", *map(str, args)])
+        with pytest.raises(SystemExit) as exc:
+            main()
+        captured = capsys.readouterr()
+        code = exc.value.code
+        return Result(
+            code if isinstance(code, int) else (0 if code is None else 2),
+            captured.out,
+            captured.err,
+        )
+
+    return run
+
+
+def load(path: Path | str) -> LoadedInventory:
+    catalog = builtin_catalog()
+    return load_inventory(
+        path,
+        catalog_organizations=catalog.organizations.keys(),
+        groups=catalog.group_members.keys(),
+    )
+
+
+def audit(path: Path | str, rubric: str = "default", **options: object) -> Report:
+    return run_audit(
+        load(path),
+        load_rubric(rubric),
+        builtin_catalog(),
+        AuditOptions(today=TODAY, **options),  # type: ignore[arg-type]
+    )
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare ``text`` with the golden file; SOVCHECK_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if UPDATE_GOLDEN or not path.exists():
+        if not UPDATE_GOLDEN and os.environ.get("CI"):
+            pytest.fail(f"golden file {name} is missing; run with SOVCHECK_UPDATE_GOLDEN=1")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"differs from golden {name}"

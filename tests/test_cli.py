@@ -1,0 +1,162 @@
+"""Gates, exit codes and the commands around the audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from ruamel.yaml import YAML
+
+from tests.conftest import check_golden
+
+HOSPITAL = "inventories/hospital-us-cloud.yaml"
+TRUSTED = "inventories/hospital-trusted-cloud.yaml"
+TODAY = ("--today", "2026-11-23")
+
+
+def gates(result) -> dict[str, dict]:
+    return {g["id"]: g for g in json.loads(result.out)["gates"]}
+
+
+def test_rubric_thresholds_are_the_default_gates(cli):
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
+    assert result.code == 1
+    g = gates(result)
+    assert set(g) == {
+        "objective:data-security",
+        "objective:technological-independence",
+        "objective:local-values",
+        "objective:economic-competitiveness",
+        "objective:inclusion",
+    }
+    assert g["objective:data-security"]["source"] == "rubric"
+    assert g["objective:data-security"]["passed"] is False
+
+
+def test_min_overrides_and_can_make_every_gate_pass(cli):
+    args = [
+        f"--min={o}=0"
+        for o in (
+            "data-security",
+            "technological-independence",
+            "local-values",
+            "economic-competitiveness",
+            "inclusion",
+        )
+    ]
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args)
+    assert result.code == 0
+    g = gates(result)
+    assert all(x["passed"] and x["source"] == "command-line" for x in g.values())
+
+
+def test_fail_under_gates_the_overall_score(cli):
+    args = [
+        f"--min={o}=0"
+        for o in (
+            "data-security",
+            "technological-independence",
+            "local-values",
+            "economic-competitiveness",
+            "inclusion",
+        )
+    ]
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args, "--fail-under", "90")
+    assert result.code == 1
+    overall = gates(result)["overall"]
+    assert overall == {
+        "id": "overall",
+        "kind": "overall",
+        "threshold": 90.0,
+        "actual": overall["actual"],
+        "passed": False,
+        "source": "command-line",
+    }
+    assert overall["actual"] < 90
+
+
+def test_fail_on_severity(cli):
+    args = [
+        f"--min={o}=0"
+        for o in (
+            "data-security",
+            "technological-independence",
+            "local-values",
+            "economic-competitiveness",
+            "inclusion",
+        )
+    ]
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args, "--fail-on", "critical")
+    assert result.code == 1
+    assert gates(result)["fail-on"]["actual"] == "critical"
+
+
+def test_table_states_gates_and_verdict(cli):
+    result = cli("audit", TRUSTED, *TODAY)
+    assert result.code == 1
+    assert "Gates: objective:data-security" in result.out
+    assert result.out.rstrip().endswith("Verdict: FAIL")
+
+
+def test_output_file_is_written_and_stdout_is_empty(cli, tmp_path):
+    target = tmp_path / "report.json"
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY, "--output", target)
+    assert result.code == 1
+    assert result.out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["inventory"]["path"] == HOSPITAL
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind
+
+
+def test_audit_does_not_modify_the_inventory(cli):
+    before = Path(HOSPITAL).read_bytes()
+    cli("audit", HOSPITAL, *TODAY)
+    assert Path(HOSPITAL).read_bytes() == before
+
+
+def test_report_validates_against_the_shipped_report_schema(cli):
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
+    schema = json.loads(cli("schema", "--report").out)
+    jsonschema.validate(json.loads(result.out), schema)
+    shipped = Path("src/sovcheck/schemas/report-v1.json")
+    assert json.loads(shipped.read_text(encoding="utf-8")) == schema, (
+        "regenerate: sovcheck schema --report > src/sovcheck/schemas/report-v1.json"
+    )
+
+
+def test_inventory_schema_accepts_every_reference_inventory(cli):
+    schema = json.loads(cli("schema").out)
+    yaml = YAML(typ="safe")
+    for path in sorted(Path("inventories").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+
+
+def test_rubric_list_and_show(cli):
+    listed = cli("rubric", "list")
+    assert listed.code == 0
+    assert "default" in listed.out
+    shown = cli("rubric", "show", "default")
+    assert shown.code == 0
+    assert "DS-001" in shown.out and "SecNumCloud 3.2 §19.6" in shown.out
+
+
+def test_version_and_module_entry(cli):
+    result = cli("--version")
+    assert result.code == 0
+    assert result.out.startswith("sovcheck ")
+
+
+def test_usage_error_without_arguments_exits_2(cli):
+    result = cli("audit")
+    assert result.code == 2
+    assert "Missing argument" in result.err
+
+
+def test_safe_loader_uses_the_c_parser():
+    assert YAML(typ="safe").Parser.__name__ == "CParser"
+
+
+def test_table_golden_for_the_chatbot(cli):
+    result = cli("audit", "inventories/public-chatbot.yaml", *TODAY)
+    check_golden("audit/public-chatbot.txt", result.out)

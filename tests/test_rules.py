@@ -1,0 +1,204 @@
+"""The condition language: three-valued logic, operators, and rubric validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sovcheck.errors import InputError
+from sovcheck.load.rubric import load_rubric
+from sovcheck.model.inventory import Classification
+from sovcheck.rules.conditions import ConditionCompiler
+from sovcheck.rules.facts import license_is_open
+from sovcheck.rules.values import Unknown
+
+
+class _NoMap:
+    file = "r.yaml"
+
+    def locate(self, path):
+        from sovcheck.errors import Location
+
+        return Location("r.yaml", 1, 1)
+
+    locate_key = locate
+
+
+def compile_(data):
+    compiler = ConditionCompiler(_NoMap())
+    condition = compiler.compile(data, ())
+    assert compiler.problems == []
+    return condition
+
+
+FACTS = {
+    "kind": "cloud",
+    "control": "foreign",
+    "handles": Classification.RESTRICTED,
+    "location": frozenset({"FR"}),
+    "export_controlled": Unknown.of("export_controlled"),
+    "open_source": True,
+}
+
+
+def ev(data):
+    return compile_(data).evaluate(FACTS.__getitem__)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"fact": "kind", "equals": "cloud"}, True),
+        ({"fact": "control", "in": ["home", "trusted"]}, False),
+        ({"fact": "handles", "at_least": "restricted"}, True),
+        ({"fact": "handles", "at_least": "secret"}, False),
+        ({"fact": "handles", "at_most": "internal"}, False),
+        ({"fact": "location", "subset_of": ["FR", "DE"]}, True),
+        ({"fact": "location", "intersects": ["US"]}, False),
+        ({"fact": "location", "contains": "FR"}, True),
+        ({"fact": "location", "empty": False}, True),
+        ({"fact": "open_source", "is": True}, True),
+        ({"fact": "export_controlled", "known": False}, True),
+        ({"not": {"fact": "kind", "equals": "cloud"}}, False),
+    ],
+)
+def test_predicates(condition, expected):
+    assert ev(condition) is expected
+
+
+def test_unknown_propagates_in_kleene_logic():
+    unknown = {"fact": "export_controlled", "is": True}
+    assert ev(unknown) == Unknown.of("export_controlled")
+    assert ev({"not": unknown}) == Unknown.of("export_controlled")
+    # all: a false part decides; otherwise unknown wins over true
+    assert ev({"all": [unknown, {"fact": "kind", "equals": "chip"}]}) is False
+    assert ev({"all": [unknown, {"fact": "kind", "equals": "cloud"}]}) == Unknown.of(
+        "export_controlled"
+    )
+    # any: a true part decides; otherwise unknown wins over false
+    assert ev({"any": [unknown, {"fact": "kind", "equals": "cloud"}]}) is True
+    assert ev({"any": [unknown, {"fact": "kind", "equals": "chip"}]}) == Unknown.of(
+        "export_controlled"
+    )
+
+
+def test_no_handles_compares_as_none():
+    assert (
+        compile_({"fact": "handles", "at_least": "public"}).evaluate({"handles": None}.__getitem__)
+        is False
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "is_open"),
+    [
+        ("Apache-2.0", True),
+        ("MIT OR LicenseRef-proprietary", True),
+        ("MIT AND LicenseRef-proprietary", False),
+        ("(GPL-2.0-or-later WITH Classpath-exception-2.0) AND BSD-3-Clause", True),
+        ("llama3.1", False),
+        ("CC-BY-4.0", True),
+    ],
+)
+def test_licence_expressions(expression, is_open):
+    from sovcheck.catalog import builtin_catalog
+
+    assert license_is_open(expression, builtin_catalog().open_licenses) is is_open
+
+
+RUBRIC = """\
+rubric: 1
+id: custom
+version: "1"
+title: Custom
+objectives:
+  - {id: data-security, title: Data security}
+levels:
+  - {level: 0, name: Low, min_score: 0}
+rules:
+  - id: X-1
+    objective: data-security
+    title: Test
+    severity: high
+    weight: 1
+    applies_to: {fact: handels, at_least: restricted}
+    check: {fact: control, in: [home, abroad]}
+    message: "{id} is {contol}"
+    rationale: r
+    remediation: r
+    references: [ref]
+"""
+
+
+def test_rubric_errors_have_positions_and_suggestions(tmp_path: Path):
+    path = tmp_path / "custom.yaml"
+    path.write_text(RUBRIC, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rubric(str(path))
+    lines = [line.replace(str(path), "R") for line in exc.value.lines()]
+    assert lines == [
+        "R:15:24: unknown fact 'handels' (did you mean 'handles'?)",
+        "R:16:39: 'abroad' is not one of home, trusted, foreign",
+        "R:17:14: message uses unknown fact '{contol}' (did you mean 'control'?)",
+    ]
+
+
+def test_rubric_may_not_evaluate_code(tmp_path: Path):
+    text = RUBRIC.replace("{fact: handels, at_least: restricted}", "{eval: '__import__(\"os\")'}")
+    path = tmp_path / "evil.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rubric(str(path))
+    assert "a predicate needs 'fact: NAME'" in exc.value.text
+
+
+def test_default_rubric_covers_the_five_objectives_with_four_rules_each():
+    rubric = load_rubric("default")
+    counts: dict[str, int] = {}
+    for compiled in rubric.rules:
+        rule = compiled.rule
+        counts[rule.objective] = counts.get(rule.objective, 0) + 1
+        assert rule.references and rule.rationale and rule.remediation
+    assert set(counts) == {
+        "data-security",
+        "technological-independence",
+        "local-values",
+        "economic-competitiveness",
+        "inclusion",
+    }
+    assert min(counts.values()) >= 4
+
+
+def test_default_rubric_uses_every_inventory_fact():
+    """Every fact the inventory format defines feeds at least one default rule."""
+    rubric = load_rubric("default")
+    used: set[str] = set()
+    for compiled in rubric.rules:
+        used |= compiled.applies_to.facts() | compiled.check.facts()
+    # inventory field -> the facts through which rules read it
+    readers = {
+        "supplier": {"control", "controlled_from"},
+        "location": {"location_trusted"},
+        "license": {"license_open"},
+        "open_source": {"open_source"},
+        "certifications": {"certifications"},
+        "connectivity": {"connectivity"},
+        "classification": {"classification", "handles"},
+        "substitutes": {"has_trusted_substitute"},
+        "annual_cost_eur": {"foreign_spend_share"},
+        "export_controlled": {"export_controlled", "cutoff_source"},
+        "requires_connectivity": {"cutoff_source"},
+        "weights": {"weights"},
+        "languages": {"serves_home_language", "serves_all_home_languages"},
+        "personal_data": {"personal_data"},
+        "legal_basis": {"legal_basis"},
+        "training_summary": {"has_training_summary"},
+        "accessibility": {"meets_accessibility_standard"},
+        "foreign_control": {"max_foreign_control"},
+        "maintained_by": {"maintained_locally"},
+        "powered_by": {"energy_trusted"},
+        "entrypoints": {"is_entrypoint"},
+    }
+    missing = {field for field, facts in readers.items() if not facts & used}
+    assert missing == set()
