@@ -14,6 +14,7 @@ from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import LoadedRubric
 from sovcheck.model.report import (
     CutoffRisk,
+    FactAge,
     InventoryInfo,
     OrganizationNote,
     Report,
@@ -33,6 +34,7 @@ class AuditOptions:
     today: dt.date
     gates: GateOptions = field(default_factory=GateOptions)
     include_passed: bool = False
+    max_fact_age_days: int | None = None
 
 
 def build_facts(loaded: LoadedInventory, catalog: Catalog) -> AuditFacts:
@@ -80,7 +82,34 @@ def run_audit(
             OrganizationNote(id=o, note="defined in the inventory; overrides the catalog entry")
             for o in facts.orgs.overridden
         ),
+        stale_facts=_stale_facts(facts, options),
     )
+
+
+def _stale_facts(facts: AuditFacts, options: AuditOptions) -> tuple[FactAge, ...]:
+    """Facts the audit relied on whose as-of date is older than the allowed age."""
+    limit = options.max_fact_age_days
+    if limit is None:
+        return ()
+    dated: dict[tuple[str, str], dt.date] = {}
+    for comp in facts.inventory.components:
+        if comp.as_of is not None:
+            dated[("component", comp.id)] = comp.as_of
+        if comp.supplier is None:
+            continue
+        for org in facts.orgs.control_chain(comp.supplier):
+            if org.as_of is not None:
+                dated[("organization", org.id)] = org.as_of
+        for law in facts.orgs.laws_reaching(comp.supplier):
+            dated[("law", law.id)] = law.as_of
+    stale = [
+        FactAge(
+            subject=kind, id=ident, as_of=as_of.isoformat(), age_days=(options.today - as_of).days
+        )
+        for (kind, ident), as_of in dated.items()
+        if (options.today - as_of).days > limit
+    ]
+    return tuple(sorted(stale, key=lambda f: (f.subject, f.id)))
 
 
 def _unknowns(result: EngineResult) -> tuple[Unknown, ...]:

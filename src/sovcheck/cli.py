@@ -19,6 +19,7 @@ import typer
 from tabulate import tabulate
 
 from sovcheck import __version__
+from sovcheck import catalog as catalog_module
 from sovcheck.audit import AuditOptions, run_audit
 from sovcheck.catalog import builtin_catalog
 from sovcheck.errors import SovcheckError, UsageError
@@ -39,6 +40,10 @@ app = typer.Typer(
 )
 rubric_app = typer.Typer(help="List and show the shipped rubrics.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
+catalog_app = typer.Typer(
+    help="Search the catalog of organizations, jurisdictions and laws.", no_args_is_help=True
+)
+app.add_typer(catalog_app, name="catalog")
 
 
 def _version(value: bool) -> None:
@@ -162,6 +167,14 @@ def audit(
     show_passed: Annotated[
         bool, typer.Option("--show-passed", help="List passing findings too.")
     ] = False,
+    max_fact_age: Annotated[
+        int | None,
+        typer.Option(
+            "--max-fact-age",
+            min=0,
+            help="Warn about facts (catalog or inventory) whose as-of date is older than DAYS.",
+        ),
+    ] = None,
 ) -> None:
     """Audit an inventory: scores per objective, explained findings, gates (exit 0/1/2)."""
     loaded_rubric = load_rubric(rubric)
@@ -177,6 +190,7 @@ def audit(
         today=today.date() if today else dt.date.today(),
         gates=gates,
         include_passed=show_passed,
+        max_fact_age_days=max_fact_age,
     )
     report = run_audit(loaded, loaded_rubric, builtin_catalog(), options)
     text = renderer(output_format)(report)
@@ -283,6 +297,111 @@ def rubric_show(
             tablefmt="simple",
             maxcolwidths=[None, None, None, None, 40, 50],
         )
+    )
+
+
+@catalog_app.command("search")
+def catalog_search(
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="Part of an id, name, alias, domain or Hugging Face namespace.", show_default=False
+        ),
+    ],
+) -> None:
+    """Find organizations in the catalog."""
+    found = catalog_module.search(builtin_catalog(), text)
+    if not found:
+        typer.echo(f"no organization matches '{text}'")
+        return
+    typer.echo(
+        tabulate(
+            [[o.id, o.name, o.country or "?", o.parent or "-", ", ".join(o.roles)] for o in found],
+            headers=["Id", "Name", "Country", "Parent", "Roles"],
+            tablefmt="simple",
+        )
+    )
+
+
+@catalog_app.command("show")
+def catalog_show(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Organization id, country code or group id.", show_default=False
+        ),
+    ],
+) -> None:
+    """An organization with its control chain and the laws that reach it; or a country's laws."""
+    catalog = builtin_catalog()
+    org = catalog.organizations.get(ident)
+    if org is None:
+        _show_jurisdiction(ident)
+        return
+    orgs = catalog_module.Organizations(catalog, [])
+    typer.echo(f"{org.name} ({org.id})")
+    typer.echo(
+        f"  country: {org.country or 'unknown'}   roles: {', '.join(org.roles) or '-'}   "
+        f"as of {org.as_of.isoformat()}   defined in {catalog.organization_files[org.id]}"
+    )
+    if org.notes:
+        typer.echo("  " + " ".join(org.notes.split()))
+    typer.echo("")
+    typer.echo("Control chain:")
+    for depth, link in enumerate(orgs.control_chain(org.id)):
+        typer.echo(
+            f"  {'  ' * depth}{'-> ' if depth else ''}{link.id} ({link.name}, {link.country or 'country unknown'})"
+        )
+    laws = orgs.laws_reaching(org.id)
+    typer.echo("")
+    typer.echo(
+        "Laws that reach it through its control chain:"
+        if laws
+        else "No catalogued law with reach over data reaches it."
+    )
+    for law in laws:
+        typer.echo(
+            f"  {law.short or law.title} - {law.citation} [{law.country}, {law.effect.value}]"
+        )
+        typer.echo(f"    {' '.join(law.reach.split())}")
+        typer.echo(f"    source: {law.sources[0]} (as of {law.as_of.isoformat()})")
+    if org.certifications:
+        typer.echo("")
+        typer.echo("Certifications:")
+        for cert in org.certifications:
+            typer.echo(
+                f"  {cert.id}: {cert.scope or ''} (as of {cert.as_of.isoformat()}; {cert.sources[0]})"
+            )
+    typer.echo("")
+    typer.echo("Sources:")
+    for source in org.sources:
+        typer.echo(f"  {source}")
+
+
+def _show_jurisdiction(ident: str) -> None:
+    catalog = builtin_catalog()
+    groups = catalog.group_members
+    if ident in groups:
+        group = next(g for g in catalog.jurisdictions.groups if g.id == ident)
+        typer.echo(
+            f"{group.name} ({group.id}), as of {group.as_of.isoformat()}: {', '.join(group.members)}"
+        )
+        typer.echo(f"  source: {group.sources[0]}")
+        return
+    laws = catalog.laws_of(ident)
+    if laws or ident in {c.code for c in catalog.jurisdictions.countries}:
+        typer.echo(
+            f"Laws of {ident} in the catalog:" if laws else f"No law of {ident} in the catalog."
+        )
+        for law in laws:
+            typer.echo(
+                f"  {law.id}: {law.short or law.title} - {law.citation} [{law.effect.value}]"
+            )
+        return
+    names = sorted(catalog.organizations) + sorted(groups)
+    raise UsageError(
+        f"'{ident}' is not an organization, country or group of the catalog{did_you_mean(ident, names)}; "
+        f"try: sovcheck catalog search {ident}"
     )
 
 

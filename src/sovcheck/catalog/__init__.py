@@ -201,3 +201,14 @@ class Organizations:
 
 def trust_area(home: str, trusted: Iterable[str], catalog: Catalog) -> TrustArea:
     return TrustArea(home=home, trusted=catalog.expand(trusted) & country_codes() | {home})
+
+
+def search(catalog: Catalog, text: str) -> list[CatalogOrganization]:
+    """Organizations whose id, name, aliases, domains or Hugging Face namespaces contain ``text``."""
+    needle = text.casefold()
+    found = []
+    for org in catalog.organizations.values():
+        haystack = [org.id, org.name, *org.aliases, *org.domains, *org.huggingface]
+        if any(needle in h.casefold() for h in haystack):
+            found.append(org)
+    return sorted(found, key=lambda o: o.id)

@@ -122,6 +122,11 @@ def render(report: Report) -> str:
             out.append(f"  waiver {w.rule}{target} (expires {w.expires}): {w.status}")
     for org in report.organizations:
         out.append(f"  organization {org.id}: {org.note}")
+    if report.stale_facts:
+        out.append("")
+        out.append(f"Facts older than allowed ({len(report.stale_facts)}); check them again:")
+        for fact in report.stale_facts:
+            out.append(f"  {fact.subject} {fact.id}: as of {fact.as_of} ({fact.age_days} days)")
     out.append("")
     out.append(
         "Gates: "

@@ -158,6 +158,15 @@ class OrganizationNote(_Model):
     note: str
 
 
+class FactAge(_Model):
+    """A fact older than ``--max-fact-age`` allows: check it again before relying on it."""
+
+    subject: Literal["organization", "law", "component"]
+    id: str
+    as_of: str
+    age_days: int
+
+
 class Report(_Model):
     report_version: int = REPORT_VERSION
     tool: ToolInfo
@@ -172,3 +181,4 @@ class Report(_Model):
     risks: Risks
     waivers: tuple[WaiverState, ...]
     organizations: tuple[OrganizationNote, ...]
+    stale_facts: tuple[FactAge, ...] = ()
