@@ -13,6 +13,14 @@ from tests.conftest import check_golden
 HOSPITAL = "inventories/hospital-us-cloud.yaml"
 TRUSTED = "inventories/hospital-trusted-cloud.yaml"
 TODAY = ("--today", "2026-11-23")
+OBJECTIVES = (
+    "data-security",
+    "technological-independence",
+    "local-values",
+    "economic-competitiveness",
+    "inclusion",
+)
+ALL_MINIMUMS_ZERO = tuple(f"--min={o}=0" for o in OBJECTIVES)
 
 
 def gates(result) -> dict[str, dict]:
@@ -23,28 +31,13 @@ def test_rubric_thresholds_are_the_default_gates(cli):
     result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
     assert result.code == 1
     g = gates(result)
-    assert set(g) == {
-        "objective:data-security",
-        "objective:technological-independence",
-        "objective:local-values",
-        "objective:economic-competitiveness",
-        "objective:inclusion",
-    }
+    assert set(g) == {f"objective:{o}" for o in OBJECTIVES}
     assert g["objective:data-security"]["source"] == "rubric"
     assert g["objective:data-security"]["passed"] is False
 
 
 def test_min_overrides_and_can_make_every_gate_pass(cli):
-    args = [
-        f"--min={o}=0"
-        for o in (
-            "data-security",
-            "technological-independence",
-            "local-values",
-            "economic-competitiveness",
-            "inclusion",
-        )
-    ]
+    args = ALL_MINIMUMS_ZERO
     result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args)
     assert result.code == 0
     g = gates(result)
@@ -52,16 +45,7 @@ def test_min_overrides_and_can_make_every_gate_pass(cli):
 
 
 def test_fail_under_gates_the_overall_score(cli):
-    args = [
-        f"--min={o}=0"
-        for o in (
-            "data-security",
-            "technological-independence",
-            "local-values",
-            "economic-competitiveness",
-            "inclusion",
-        )
-    ]
+    args = ALL_MINIMUMS_ZERO
     result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args, "--fail-under", "90")
     assert result.code == 1
     overall = gates(result)["overall"]
@@ -77,16 +61,7 @@ def test_fail_under_gates_the_overall_score(cli):
 
 
 def test_fail_on_severity(cli):
-    args = [
-        f"--min={o}=0"
-        for o in (
-            "data-security",
-            "technological-independence",
-            "local-values",
-            "economic-competitiveness",
-            "inclusion",
-        )
-    ]
+    args = ALL_MINIMUMS_ZERO
     result = cli("audit", HOSPITAL, "--format", "json", *TODAY, *args, "--fail-on", "critical")
     assert result.code == 1
     assert gates(result)["fail-on"]["actual"] == "critical"

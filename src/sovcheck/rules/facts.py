@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from enum import StrEnum
+from functools import cached_property, partial
 from typing import Any
 
 from sovcheck.catalog import Catalog, Organizations, TrustArea
@@ -174,6 +175,32 @@ FACTS: dict[str, FactSpec] = {
     ]
 }
 
+# Facts that are inventory fields of the same name, read as they are.
+PLAIN_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "kind",
+        "classification",
+        "supplier",
+        "location",
+        "license",
+        "open_source",
+        "certifications",
+        "connectivity",
+        "requires_connectivity",
+        "export_controlled",
+        "weights",
+        "languages",
+        "accessibility",
+        "personal_data",
+        "legal_basis",
+        "clearance",
+        "annual_cost_eur",
+    }
+)
+_LOWERCASE_FIELDS = frozenset({"certifications", "accessibility"})
+
 _PAREN = re.compile(r"\(([^()]+)\)\s*$")
 
 
@@ -204,7 +231,7 @@ class AuditFacts:
         self._cache: list[dict[str, Value]] = [{} for _ in range(len(chain))]
         self._system: dict[str, Value] = {}
         self._fns: dict[str, Callable[[int], Value]] = {
-            name: getattr(self, "_" + name)
+            name: partial(self._plain, name) if name in PLAIN_FIELDS else getattr(self, "_" + name)
             for name, spec in FACTS.items()
             if spec.scope == "component"
         }
@@ -229,78 +256,20 @@ class AuditFacts:
 
     # ----------------------------------------------------------------- plain fields
 
-    def _field(self, i: int, field: str) -> Value:
+    def _plain(self, field: str, i: int) -> Value:
+        """An inventory field as a fact: unknown when absent, lists as sets, choices as text."""
         value = getattr(self.comp(i), field)
-        return Unknown.of(field) if value is None else value
-
-    def _id(self, i: int) -> Value:
-        return self.comp(i).id
-
-    def _name(self, i: int) -> Value:
-        return self.comp(i).name
-
-    def _kind(self, i: int) -> Value:
-        return self.comp(i).kind.value
-
-    def _classification(self, i: int) -> Value:
-        return self._field(i, "classification")
+        if value is None:
+            return Unknown.of(field)
+        if isinstance(value, tuple):
+            return frozenset(v.lower() if field in _LOWERCASE_FIELDS else v for v in value)
+        if isinstance(value, StrEnum) and not isinstance(value, Classification):
+            return value.value
+        return value
 
     def _handles(self, i: int) -> Value:
         reach = self.chain.data_reach(i)
         return None if reach is None else reach.classification
-
-    def _supplier(self, i: int) -> Value:
-        return self._field(i, "supplier")
-
-    def _location(self, i: int) -> Value:
-        loc = self.comp(i).location
-        return Unknown.of("location") if loc is None else frozenset(loc)
-
-    def _license(self, i: int) -> Value:
-        return self._field(i, "license")
-
-    def _open_source(self, i: int) -> Value:
-        return self._field(i, "open_source")
-
-    def _certifications(self, i: int) -> Value:
-        certs = self.comp(i).certifications
-        return (
-            Unknown.of("certifications") if certs is None else frozenset(c.lower() for c in certs)
-        )
-
-    def _connectivity(self, i: int) -> Value:
-        value = self.comp(i).connectivity
-        return Unknown.of("connectivity") if value is None else value.value
-
-    def _requires_connectivity(self, i: int) -> Value:
-        return self._field(i, "requires_connectivity")
-
-    def _export_controlled(self, i: int) -> Value:
-        return self._field(i, "export_controlled")
-
-    def _weights(self, i: int) -> Value:
-        value = self.comp(i).weights
-        return Unknown.of("weights") if value is None else value.value
-
-    def _languages(self, i: int) -> Value:
-        value = self.comp(i).languages
-        return Unknown.of("languages") if value is None else frozenset(value)
-
-    def _accessibility(self, i: int) -> Value:
-        value = self.comp(i).accessibility
-        return Unknown.of("accessibility") if value is None else frozenset(a.lower() for a in value)
-
-    def _personal_data(self, i: int) -> Value:
-        return self._field(i, "personal_data")
-
-    def _legal_basis(self, i: int) -> Value:
-        return self._field(i, "legal_basis")
-
-    def _clearance(self, i: int) -> Value:
-        return self._field(i, "clearance")
-
-    def _annual_cost_eur(self, i: int) -> Value:
-        return self._field(i, "annual_cost_eur")
 
     def _has_training_summary(self, i: int) -> Value:
         return True if self.comp(i).training_summary else Unknown.of("training_summary")
