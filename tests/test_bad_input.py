@@ -200,9 +200,12 @@ def test_missing_file_and_directory(cli, tmp_path):
     result = cli("audit", tmp_path / "nope.yaml")
     assert result.code == 2
     assert result.err.strip().endswith("nope.yaml: no such file")
-    result = cli("audit", tmp_path)
+    result = cli("validate", tmp_path)
     assert result.code == 2
     assert "is a directory, not a file" in result.err
+    result = cli("audit", tmp_path)
+    assert result.code == 2
+    assert "no inventory (a YAML or JSON file with 'sovcheck: 1') found" in result.err
 
 
 def test_unquoted_no_is_norway(tmp_path):

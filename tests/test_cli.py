@@ -135,3 +135,45 @@ def test_safe_loader_uses_the_c_parser():
 def test_table_golden_for_the_chatbot(cli):
     result = cli("audit", "inventories/public-chatbot.yaml", *TODAY)
     check_golden("audit/public-chatbot.txt", result.out)
+
+
+def test_several_inventories_and_directories_exit_with_the_worst(cli, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(Path(TRUSTED).read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "sovcheck: 1\nsystem: {name: x, home: FRA}\ncomponents: []\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.yaml").write_text("just: notes\n", encoding="utf-8")  # not an inventory
+    result = cli("audit", tmp_path, "--format", "json", *TODAY, *ALL_MINIMUMS_ZERO)
+    assert result.code == 2
+    assert result.err.startswith(f"{broken}:3:13: no components")
+    reports = json.loads(result.out)
+    assert [r["inventory"]["path"] for r in reports] == [str(good)]
+    both = cli("audit", HOSPITAL, TRUSTED, "--format", "json", *TODAY)
+    assert both.code == 1
+    assert len(json.loads(both.out)) == 2
+
+
+def test_output_formats_write_several_files_and_keep_the_table(cli, tmp_path):
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = cli(
+        "audit",
+        HOSPITAL,
+        *TODAY,
+        "--output-format",
+        f"sarif={sarif}",
+        "--output-format",
+        f"junit={junit}",
+    )
+    assert result.code == 1
+    assert "Verdict: FAIL" in result.out
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert junit.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>')
+
+
+def test_output_format_usage_errors(cli):
+    result = cli("audit", HOSPITAL, "--output-format", "sarf=x.sarif")
+    assert result.code == 2
+    assert "unknown format 'sarf' (did you mean 'sarif'?)" in result.err
+    assert cli("audit", HOSPITAL, "--output-format", "sarif").code == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -22,8 +23,8 @@ from sovcheck import __version__
 from sovcheck import catalog as catalog_module
 from sovcheck.audit import AuditOptions, run_audit
 from sovcheck.catalog import builtin_catalog
-from sovcheck.errors import SovcheckError, UsageError
-from sovcheck.formats import OutputFormat, renderer
+from sovcheck.errors import InputError, SovcheckError, UsageError
+from sovcheck.formats import OutputFormat, render_reports
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
@@ -121,8 +122,11 @@ def write_atomically(target: Path, text: str, inputs: list[Path]) -> None:
 
 @app.command()
 def audit(
-    inventory: Annotated[
-        Path, typer.Argument(help="Inventory file (YAML or JSON).", show_default=False)
+    inventories: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Inventory files (YAML or JSON) or directories holding them.", show_default=False
+        ),
     ],
     rubric: Annotated[
         str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
@@ -136,6 +140,14 @@ def audit(
             "--output",
             "-o",
             help="Write the report to this file (atomically) instead of standard output.",
+        ),
+    ] = None,
+    extra_outputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT=FILE",
+            help="Also write the report in FORMAT to FILE, e.g. sarif=out.sarif. Repeatable.",
         ),
     ] = None,
     fail_under: Annotated[
@@ -176,29 +188,92 @@ def audit(
         ),
     ] = None,
 ) -> None:
-    """Audit an inventory: scores per objective, explained findings, gates (exit 0/1/2)."""
+    """Audit inventories: scores per objective, explained findings, gates.
+
+    Exit 0 when every gate holds for every inventory, 1 when a gate fails, 2 when an input
+    or the command line is wrong; with several inventories, the worst of them.
+    """
     loaded_rubric = load_rubric(rubric)
     if fail_under is not None:
         fail_under = _score(str(fail_under), "--fail-under")
-    gates = GateOptions(
-        fail_under=fail_under,
-        minimums=_parse_minimums(minimum or [], loaded_rubric),
-        fail_on=fail_on,
-    )
-    loaded = _load(inventory)
+    extras = [_parse_output(spec) for spec in extra_outputs or []]
     options = AuditOptions(
         today=today.date() if today else dt.date.today(),
-        gates=gates,
+        gates=GateOptions(
+            fail_under=fail_under,
+            minimums=_parse_minimums(minimum or [], loaded_rubric),
+            fail_on=fail_on,
+        ),
         include_passed=show_passed,
         max_fact_age_days=max_fact_age,
     )
-    report = run_audit(loaded, loaded_rubric, builtin_catalog(), options)
-    text = renderer(output_format)(report)
-    if output is not None:
-        write_atomically(output, text, [inventory])
-    else:
-        sys.stdout.write(text)
-    raise typer.Exit(0 if report.overall.passed else 1)
+    paths = _expand(inventories)
+    reports = []
+    worst = 0
+    for path in paths:
+        try:
+            report = run_audit(_load(path), loaded_rubric, builtin_catalog(), options)
+        except InputError as exc:
+            if len(paths) == 1:
+                raise
+            _print_error(exc)
+            worst = 2
+            continue
+        reports.append(report)
+        worst = max(worst, 0 if report.overall.passed else 1)
+    if reports:
+        text = render_reports(output_format, reports, many=len(paths) > 1)
+        if output is not None:
+            write_atomically(output, text, paths)
+        else:
+            sys.stdout.write(text)
+        for fmt, target in extras:
+            write_atomically(target, render_reports(fmt, reports, many=len(paths) > 1), paths)
+    raise typer.Exit(worst)
+
+
+def _parse_output(spec: str) -> tuple[OutputFormat, Path]:
+    name, sep, target = spec.partition("=")
+    choices = [f.value for f in OutputFormat]
+    if not sep or not target:
+        raise UsageError(f"--output-format takes FORMAT=FILE, e.g. sarif=out.sarif (got '{spec}')")
+    if name not in choices:
+        raise UsageError(
+            f"--output-format: unknown format '{name}'{did_you_mean(name, choices)}; "
+            f"formats: {', '.join(choices)}"
+        )
+    return OutputFormat(name), Path(target)
+
+
+def _expand(arguments: list[Path]) -> list[Path]:
+    """Files as given; directories replaced by the inventories they hold (sorted)."""
+    paths: list[Path] = []
+    for arg in arguments:
+        if not arg.is_dir():
+            paths.append(arg)
+            continue
+        found = [
+            p
+            for p in sorted(arg.rglob("*"))
+            if p.suffix in (".yaml", ".yml", ".json") and p.is_file() and _looks_like_inventory(p)
+        ]
+        if not found:
+            raise UsageError(f"{arg}: no inventory (a YAML or JSON file with 'sovcheck: 1') found")
+        paths.extend(found)
+    return paths
+
+
+_INVENTORY_MARK = re.compile(rb'^sovcheck\s*:|"sovcheck"\s*:', re.MULTILINE)
+
+
+def _looks_like_inventory(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return _INVENTORY_MARK.search(handle.read(65536)) is not None
+
+
+def _print_error(exc: SovcheckError) -> None:
+    for line in exc.lines():
+        sys.stderr.write(f"{line}\n" if exc.problems else f"sovcheck: {line}\n")
 
 
 @app.command()
@@ -410,8 +485,7 @@ def main() -> None:
     try:
         app(prog_name="sovcheck")
     except SovcheckError as exc:
-        for line in exc.lines():
-            sys.stderr.write(f"sovcheck: {line}\n" if not exc.problems else f"{line}\n")
+        _print_error(exc)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("sovcheck: interrupted\n")

@@ -73,6 +73,9 @@ def rule_summaries(rubric: Rubric, tallies: list[RuleTally]) -> list[RuleSummary
                 waived=t.waived_failed + t.waived_unknown,
                 credit=None if credit is None else round(credit, 4),
                 raw_credit=None if raw is None else round(raw, 4),
+                rationale=" ".join(rule.rationale.split()),
+                remediation=" ".join(rule.remediation.split()),
+                references=rule.references,
             )
         )
     return out

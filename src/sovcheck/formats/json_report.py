@@ -15,3 +15,9 @@ def to_data(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     return json.dumps(to_data(report), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_many(reports: list[Report] | tuple[Report, ...]) -> str:
+    """Several audits: a JSON array of reports, each exactly as the contract describes."""
+    data = [to_data(r) for r in reports]
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

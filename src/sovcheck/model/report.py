@@ -64,6 +64,9 @@ class RuleSummary(_Model):
     waived: int
     credit: float | None
     raw_credit: float | None
+    rationale: str
+    remediation: str
+    references: tuple[str, ...]
 
 
 class ObjectiveResult(_Model):

@@ -1,0 +1,165 @@
+"""JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps and the like).
+
+One ``<testsuite>`` per objective (named by its id), one ``<testcase>`` per rule and
+component that needs attention, ``classname`` = ``sovcheck.<objective>``:
+
+* ``fail`` → ``<failure type="fail">`` with the message, path, location and remediation;
+* ``unknown`` → ``<failure type="unknown">``: an unknown fact fails the test until the
+  inventory establishes it, as it costs score;
+* ``waived`` → ``<skipped message="waived: reason"/>``;
+* ``pass`` findings (present only when the audit kept them) → a passing testcase each;
+  passes the report does not list are summed up in one passing testcase per rule,
+  named ``RULE-ID (N passing)``.
+
+``not_applicable`` findings are not tests. Attribute order is fixed by construction and the
+output ends with a newline, so the same report always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sovcheck.model.report import Finding, ObjectiveResult, Report, RuleSummary, Status
+
+SYSTEM = "(system)"
+# Characters XML 1.0 cannot carry at all, even escaped.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+@dataclass
+class _Counts:
+    tests: int = 0
+    failures: int = 0
+    skipped: int = 0
+
+    def add(self, other: _Counts) -> None:
+        self.tests += other.tests
+        self.failures += other.failures
+        self.skipped += other.skipped
+
+
+def _details(f: Finding) -> str:
+    lines = [
+        f"rule: {f.rule}",
+        f"severity: {f.severity.value}",
+        f"status: {f.status.value}",
+        f"component: {f.component or SYSTEM}",
+        f"message: {f.message}",
+    ]
+    if f.path:
+        lines.append(f"path: {' → '.join(f.path)}")
+    lines.append(f"location: {f.location.file}:{f.location.line}:{f.location.column}")
+    if f.unknown_fields:
+        lines.append(f"unknown: {', '.join(f.unknown_fields)}")
+    lines.append(f"remediation: {f.remediation}")
+    if f.references:
+        lines.append("references:")
+        lines.extend(f"  - {r}" for r in f.references)
+    return _clean("\n".join(lines))
+
+
+def _testcase(parent: ET.Element, name: str, objective: str, f: Finding | None) -> ET.Element:
+    attrs = {"name": _clean(name), "classname": f"sovcheck.{objective}"}
+    if f is not None:
+        attrs["file"] = _clean(f.location.file)
+        attrs["line"] = str(f.location.line)
+    return ET.SubElement(parent, "testcase", attrs)
+
+
+def _finding_case(parent: ET.Element, f: Finding) -> _Counts:
+    case = _testcase(parent, f"{f.rule} {f.component or SYSTEM}", f.objective, f)
+    if f.status is Status.PASS:
+        return _Counts(tests=1)
+    if f.status is Status.WAIVED:
+        reason = f.waiver_reason or "no reason given"
+        ET.SubElement(case, "skipped", {"message": _clean(f"waived: {reason}")})
+        return _Counts(tests=1, skipped=1)
+    kind = "unknown" if f.status is Status.UNKNOWN else "fail"
+    failure = ET.SubElement(case, "failure", {"message": _clean(f.message), "type": kind})
+    failure.text = _details(f)
+    return _Counts(tests=1, failures=1)
+
+
+def _rule_cases(parent: ET.Element, rule: RuleSummary, findings: Iterable[Finding]) -> _Counts:
+    counts = _Counts()
+    listed_passes = 0
+    for f in findings:
+        if f.status is Status.NOT_APPLICABLE:
+            continue
+        if f.status is Status.PASS:
+            listed_passes += 1
+        counts.add(_finding_case(parent, f))
+    unlisted = rule.passed - listed_passes
+    if unlisted > 0:
+        _testcase(parent, f"{rule.id} ({unlisted} passing)", rule.objective, None)
+        counts.tests += 1
+    return counts
+
+
+def _set_counts(element: ET.Element, counts: _Counts) -> None:
+    element.set("tests", str(counts.tests))
+    element.set("failures", str(counts.failures))
+    element.set("errors", "0")
+    element.set("skipped", str(counts.skipped))
+
+
+def _properties(suite: ET.Element, objective: ObjectiveResult) -> None:
+    props = ET.SubElement(suite, "properties")
+    threshold = "" if objective.threshold is None else f"{objective.threshold:g}"
+    for name, value in (
+        ("title", objective.title),
+        ("score", f"{objective.score:.1f}"),
+        ("threshold", threshold),
+        ("level", f"{objective.level} {objective.level_name}"),
+        ("passed", "true" if objective.passed else "false"),
+    ):
+        ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
+
+
+def _suites(root: ET.Element, report: Report, prefix: str) -> _Counts:
+    """One testsuite per objective of ``report``, appended to ``root``."""
+    findings_by_rule: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        findings_by_rule.setdefault(f.rule, []).append(f)
+    total = _Counts()
+    for objective in report.objectives:
+        suite = ET.SubElement(root, "testsuite", {"name": prefix + objective.id})
+        _properties(suite, objective)
+        counts = _Counts()
+        for rule in report.rules:
+            if rule.objective == objective.id:
+                counts.add(_rule_cases(suite, rule, findings_by_rule.get(rule.id, [])))
+        _set_counts(suite, counts)
+        total.add(counts)
+    return total
+
+
+def to_element(reports: Sequence[Report]) -> ET.Element:
+    """A ``<testsuites>`` document; with several inventories, suite names start with the
+    inventory's path."""
+    name = reports[0].inventory.system if len(reports) == 1 else f"{len(reports)} inventories"
+    root = ET.Element("testsuites", {"name": f"sovcheck {_clean(name)}"})
+    total = _Counts()
+    for report in reports:
+        prefix = "" if len(reports) == 1 else f"{report.inventory.path}:"
+        total.add(_suites(root, report, prefix))
+    _set_counts(root, total)
+    return root
+
+
+def render_many(reports: Sequence[Report]) -> str:
+    root = to_element(reports)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def render(report: Report) -> str:
+    return render_many([report])

@@ -1,0 +1,262 @@
+"""A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+Verdict first, then objectives, gates, failing findings by severity, unknown facts, cut-off
+risks and single points of failure, waivers, and how the scores are computed. GitHub
+refuses a comment longer than 65,535 characters: when the summary would be longer, the
+findings list is cut (least severe last, so those go first) and a line says how many were
+left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sovcheck.model.report import Finding, Report, Status
+from sovcheck.model.rubric import Severity
+
+MAX_CHARS = 65_535
+SYSTEM = "(system)"
+
+SCORING = (
+    "**How the scores are computed.** Each rule gives every component it applies to a "
+    "credit: 1 when the check passes, 0 when it fails, and for an unknown fact the partial "
+    "credit the rule (or else the rubric) sets. A waived finding counts as passed in the "
+    "score and as what it really was in the raw score. A rule's credit is the mean of those "
+    "credits, or the worst of them for weakest-link rules (`aggregate: min`). An objective "
+    "scores 100 × the weighted mean of the credits of its rules that apply somewhere; with "
+    "no such rule it scores 100 and is marked not assessed. Its level is the highest rubric "
+    "level whose minimum score it reaches while no failing finding of the objective is more "
+    "severe than that level allows. The overall score is the mean of the objective scores "
+    "weighted by objective weight; the overall level is the lowest objective level, unless "
+    "the rubric asks for the level of the overall score instead."
+)
+
+
+def cell(text: object) -> str:
+    """Text that stays inside one table cell: pipes escaped, line breaks as ``<br>``."""
+    value = str(text).replace("|", "\\|")
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    """Inline code that survives a table cell (no backticks inside)."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    out = ["| " + " | ".join(cell(h) for h in headers) + " |"]
+    out.append("|" + "|".join(" --- " for _ in headers) + "|")
+    out.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return out
+
+
+def _num(value: float | str | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _verdict(passed: bool) -> str:
+    return "✅ pass" if passed else "❌ FAIL"
+
+
+def _path(path: Sequence[str]) -> str:
+    return _code(" → ".join(path)) if path else "–"
+
+
+def _failing(report: Report) -> list[Finding]:
+    found = [f for f in report.findings if f.status is Status.FAIL]
+    return sorted(found, key=lambda f: (-f.severity.rank, f.rule, f.component or ""))
+
+
+def _head(report: Report) -> list[str]:
+    inv, ov = report.inventory, report.overall
+    verdict = "PASS" if ov.passed else "FAIL"
+    icon = "✅" if ov.passed else "❌"
+    trusted = ", ".join(inv.trusted) if inv.trusted else "none"
+    out = [
+        f"# {icon} sovcheck: {inv.system} — {verdict}",
+        "",
+        f"Overall score **{ov.score:.1f}** (raw {ov.raw_score:.1f}), level **{ov.level} "
+        f"{ov.level_name}**. Inventory {_code(inv.path)} ({inv.components} components, "
+        f"home {inv.home}, trusted {trusted}), rubric {_code(report.rubric.id)} "
+        f"v{report.rubric.version}, sovcheck {report.tool.version}.",
+        "",
+        "## Objectives",
+        "",
+    ]
+    rows: list[list[object]] = []
+    for o in report.objectives:
+        verdict_cell = _verdict(o.passed) + ("" if o.assessed else " (not assessed)")
+        rows.append(
+            [
+                o.title,
+                f"{o.score:.1f}",
+                _num(o.threshold),
+                f"{o.level} {o.level_name}",
+                o.failing,
+                o.unknown,
+                verdict_cell,
+            ]
+        )
+    rows.append(
+        [
+            "**Overall**",
+            f"{ov.score:.1f}",
+            "",
+            f"{ov.level} {ov.level_name}",
+            "",
+            "",
+            _verdict(ov.passed),
+        ]
+    )
+    out += _table(
+        ["Objective", "Score", "Threshold", "Level", "Failing", "Unknown", "Verdict"], rows
+    )
+    out += ["", "## Gates", ""]
+    if report.gates:
+        failed = [g for g in report.gates if not g.passed]
+        out.append(
+            f"{len(report.gates)} evaluated, {len(failed)} failed"
+            + (": " + ", ".join(_code(g.id) for g in failed) if failed else "")
+            + "."
+        )
+        out.append("")
+        out += _table(
+            ["Gate", "Actual", "Threshold", "Source", "Result"],
+            [
+                [_code(g.id), _num(g.actual), _num(g.threshold), g.source, _verdict(g.passed)]
+                for g in report.gates
+            ],
+        )
+    else:
+        out.append("No gate evaluated.")
+    return out
+
+
+def _findings(failing: Sequence[Finding], shown: int) -> list[str]:
+    out = ["", f"## Failing findings ({len(failing)})"]
+    if not failing:
+        out += ["", "None."]
+        return out
+    kept = failing[:shown]
+    for severity in sorted(Severity, key=lambda s: -s.rank):
+        group = [f for f in kept if f.severity is severity]
+        total = sum(1 for f in failing if f.severity is severity)
+        if not group:
+            continue
+        out += ["", f"### {severity.value.capitalize()} ({total})", ""]
+        out += _table(
+            ["Rule", "Component", "Message", "Path", "Remediation"],
+            [
+                [
+                    _code(f.rule),
+                    _code(f.component or SYSTEM),
+                    f.message,
+                    _path(f.path),
+                    f.remediation,
+                ]
+                for f in group
+            ],
+        )
+    left_out = len(failing) - len(kept)
+    if left_out:
+        out += [
+            "",
+            f"*{left_out} more failing finding(s) left out to stay within GitHub's comment "
+            "size limit; the JSON or SARIF report lists them all.*",
+        ]
+    return out
+
+
+def _tail(report: Report) -> list[str]:
+    out = ["", f"## Unknown facts to establish ({len(report.unknowns)})", ""]
+    if report.unknowns:
+        out += _table(
+            ["Component", "Field", "Rules"],
+            [
+                [_code(u.component or SYSTEM), _code(u.field), ", ".join(u.rules)]
+                for u in report.unknowns
+            ],
+        )
+    else:
+        out.append("None: every fact the rules need is in the inventory.")
+    risks = report.risks
+    out += ["", f"## Cut-off risks ({len(risks.cutoff)})", ""]
+    if risks.cutoff:
+        out += _table(
+            ["Component", "Reason", "Path"],
+            [[_code(r.component), r.reason, _path(r.path)] for r in risks.cutoff],
+        )
+        out += [
+            "",
+            f"{risks.cutoff_exposed} component(s) depend on a component a foreign decision "
+            "can cut off.",
+        ]
+    else:
+        out.append("None.")
+    spofs = risks.single_points_of_failure
+    out += ["", f"## Single points of failure ({len(spofs)})", ""]
+    if spofs:
+        out += _table(
+            ["Component", "Reachable only through it", "Path"],
+            [[_code(s.component), s.dominated, _path(s.path)] for s in spofs],
+        )
+    else:
+        out.append("None.")
+    if risks.foreign_spend_share is not None:
+        out += ["", f"Foreign share of annual spend: {risks.foreign_spend_share:.0%}."]
+    out += ["", f"## Waivers ({len(report.waivers)})", ""]
+    if report.waivers:
+        out += _table(
+            ["Rule", "Component", "Reason", "Expires", "Status", "Findings waived"],
+            [
+                [
+                    _code(w.rule),
+                    _code(w.component or SYSTEM),
+                    w.reason,
+                    w.expires,
+                    w.status,
+                    w.matched,
+                ]
+                for w in report.waivers
+            ],
+        )
+    else:
+        out.append("None declared.")
+    if report.organizations:
+        out += ["", "## Notes on organizations", ""]
+        out += [f"- {_code(o.id)}: {o.note}" for o in report.organizations]
+    out += ["", "## Scoring", "", SCORING]
+    return out
+
+
+def _compose(head: list[str], findings: list[str], tail: list[str]) -> str:
+    return "\n".join(head + findings + tail) + "\n"
+
+
+def render(report: Report, *, max_chars: int = MAX_CHARS) -> str:
+    """The summary, at most ``max_chars`` characters long."""
+    head, tail = _head(report), _tail(report)
+    failing = _failing(report)
+    text = _compose(head, _findings(failing, len(failing)), tail)
+    if len(text) <= max_chars:
+        return text
+    # The longest prefix of the findings list that fits (the length grows with it).
+    low, high = 0, len(failing) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(_compose(head, _findings(failing, mid), tail)) <= max_chars:
+            low = mid
+        else:
+            high = mid - 1
+    text = _compose(head, _findings(failing, low), tail)
+    if len(text) <= max_chars:
+        return text
+    # Even without findings it is too long (huge lists of unknowns): cut at a line.
+    note = "\n\n*Summary cut to stay within GitHub's comment size limit.*\n"
+    cut = text[: max_chars - len(note)]
+    return cut[: cut.rfind("\n") if "\n" in cut else len(cut)] + note

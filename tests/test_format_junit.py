@@ -1,0 +1,169 @@
+"""JUnit XML output: what GitLab and Jenkins read back (suites, cases, counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sovcheck.audit import AuditOptions, run_audit
+from sovcheck.catalog import builtin_catalog
+from sovcheck.formats import junit
+from sovcheck.load.inventory import load_inventory
+from sovcheck.load.rubric import load_rubric
+from sovcheck.model.report import Report, Status
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "formats"
+TODAY = dt.date(2026, 11, 23)
+WAIVERS = """
+waivers:
+  - rule: DS-001
+    component: azure-france
+    reason: "Migration to a qualified offer <see ticket 42> & co"
+    expires: 2027-03-31
+"""
+
+
+def audit(path: str, *, include_passed: bool = False) -> Report:
+    cat = builtin_catalog()
+    inv = load_inventory(
+        path, catalog_organizations=cat.organizations.keys(), groups=cat.group_members.keys()
+    )
+    options = AuditOptions(today=TODAY, include_passed=include_passed)
+    return run_audit(inv, load_rubric("default"), cat, options)
+
+
+def check_golden(name: str, text: str) -> None:
+    golden = GOLDEN / name
+    if os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.exists(), f"no golden file {golden}: run with SOVCHECK_UPDATE_GOLDEN=1"
+    assert text.encode("utf-8") == golden.read_bytes()
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def hospital(in_root: None) -> Report:
+    return audit("inventories/hospital-us-cloud.yaml")
+
+
+def check_counts(root: ET.Element) -> None:
+    """Every count attribute agrees with the elements, as CI parsers recompute them."""
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for suite in root.iter("testsuite"):
+        cases = suite.findall("testcase")
+        failures = sum(1 for c in cases if c.find("failure") is not None)
+        skipped = sum(1 for c in cases if c.find("skipped") is not None)
+        assert suite.get("tests") == str(len(cases))
+        assert suite.get("failures") == str(failures)
+        assert suite.get("skipped") == str(skipped)
+        assert suite.get("errors") == "0"
+        totals["tests"] += len(cases)
+        totals["failures"] += failures
+        totals["skipped"] += skipped
+        for case in cases:
+            assert case.get("classname") == f"sovcheck.{suite.get('name')}"
+            assert case.get("name")
+    for key, value in totals.items():
+        assert root.get(key) == str(value)
+
+
+def test_golden(hospital: Report) -> None:
+    check_golden("hospital-us-cloud.junit.xml", junit.render(hospital))
+
+
+@pytest.mark.parametrize(
+    "inventory", ["inventories/hospital-us-cloud.yaml", "inventories/public-chatbot.yaml"]
+)
+def test_counts_parse_back(in_root: None, inventory: str) -> None:
+    report = audit(inventory)
+    text = junit.render(report)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    root = ET.fromstring(text.encode("utf-8"))
+    check_counts(root)
+    fail_or_unknown = sum(1 for f in report.findings if f.status in (Status.FAIL, Status.UNKNOWN))
+    assert root.get("failures") == str(fail_or_unknown)
+    assert [s.get("name") for s in root.findall("testsuite")] == [o.id for o in report.objectives]
+
+
+def test_hospital_cases(hospital: Report) -> None:
+    root = ET.fromstring(junit.render(hospital).encode("utf-8"))
+    assert root.get("failures") == "32"
+    assert root.get("skipped") == "0"
+    suite = root.find("testsuite[@name='data-security']")
+    assert suite is not None
+    case = suite.find("testcase[@name='DS-001 azure-france']")
+    assert case is not None
+    assert case.get("classname") == "sovcheck.data-security"
+    assert case.get("file") == "inventories/hospital-us-cloud.yaml"
+    assert case.get("line") == "85"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("type") == "fail"
+    assert failure.get("message", "").startswith("restricted data reaches azure-france")
+    body = failure.text or ""
+    assert "path: hdh-platform → azure-france" in body
+    assert "remediation: Move the processing" in body
+    unknown = suite.find("testcase[@name='DS-001 hospital-records']/failure")
+    assert unknown is not None and unknown.get("type") == "unknown"
+    # DS-001 passes on 3 components: one summary case for them.
+    passing = suite.find("testcase[@name='DS-001 (3 passing)']")
+    assert passing is not None and len(passing) == 0
+    ds001 = next(r for r in hospital.rules if r.id == "DS-001")
+    assert ds001.passed == 3
+    system = root.find(".//testcase[@name='EC-001 (system)']/failure")
+    assert system is not None and system.get("type") == "unknown"
+
+
+def test_passing_summary_per_rule(hospital: Report) -> None:
+    root = ET.fromstring(junit.render(hospital).encode("utf-8"))
+    summaries = {
+        c.get("name") for c in root.iter("testcase") if (c.get("name") or "").endswith(" passing)")
+    }
+    assert summaries == {f"{r.id} ({r.passed} passing)" for r in hospital.rules if r.passed > 0}
+
+
+def test_include_passed_lists_passes_without_double_counting(in_root: None) -> None:
+    full = audit("inventories/hospital-us-cloud.yaml", include_passed=True)
+    short = audit("inventories/hospital-us-cloud.yaml")
+    assert any(f.status is Status.PASS for f in full.findings)
+    root_full = ET.fromstring(junit.render(full).encode("utf-8"))
+    root_short = ET.fromstring(junit.render(short).encode("utf-8"))
+    check_counts(root_full)
+    assert root_full.get("failures") == root_short.get("failures")
+    passes = sum(1 for f in full.findings if f.status is Status.PASS)
+    assert passes == sum(r.passed for r in full.rules)
+    cases = list(root_full.iter("testcase"))
+    # Every pass is its own case, so no summary case is needed.
+    assert not any((c.get("name") or "").endswith(" passing)") for c in cases)
+    assert sum(1 for c in cases if len(c) == 0) == passes
+    assert root_full.get("tests") == str(len(full.findings))
+
+
+def test_waived_is_skipped_and_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "inventories" / "hospital-us-cloud.yaml").read_text() + WAIVERS
+    (tmp_path / "waived.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    report = audit("waived.yaml")
+    out = junit.render(report)
+    assert "&lt;see ticket 42&gt; &amp; co" in out
+    root = ET.fromstring(out.encode("utf-8"))
+    check_counts(root)
+    assert root.get("skipped") == "1"
+    assert root.get("failures") == "31"
+    skipped = root.find(".//testcase[@name='DS-001 azure-france']/skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "waived: Migration to a qualified offer <see ticket 42> & co"
+
+
+def test_deterministic(hospital: Report) -> None:
+    assert junit.render(hospital) == junit.render(hospital)

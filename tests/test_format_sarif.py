@@ -1,0 +1,241 @@
+"""SARIF 2.1.0 output: schema-valid, every rule once, stable fingerprints, right lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from sovcheck.audit import AuditOptions, run_audit
+from sovcheck.catalog import builtin_catalog
+from sovcheck.formats import sarif
+from sovcheck.load.inventory import load_inventory
+from sovcheck.load.rubric import load_rubric
+from sovcheck.model.report import Report, Status
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "formats"
+SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
+TODAY = dt.date(2026, 11, 23)
+WAIVERS = """
+waivers:
+  - rule: DS-001
+    component: azure-france
+    reason: "Migration to a qualified offer | tracked in ticket 42"
+    expires: 2027-03-31
+  - rule: TI-006
+    component: azure-france
+    reason: Old exemption
+    expires: 2026-01-01
+"""
+
+
+def audit(path: str) -> Report:
+    cat = builtin_catalog()
+    inv = load_inventory(
+        path, catalog_organizations=cat.organizations.keys(), groups=cat.group_members.keys()
+    )
+    return run_audit(inv, load_rubric("default"), cat, AuditOptions(today=TODAY))
+
+
+def check_golden(name: str, text: str) -> None:
+    golden = GOLDEN / name
+    if os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.exists(), f"no golden file {golden}: run with SOVCHECK_UPDATE_GOLDEN=1"
+    assert text.encode("utf-8") == golden.read_bytes()
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def hospital(in_root: None) -> Report:
+    return audit("inventories/hospital-us-cloud.yaml")
+
+
+@pytest.fixture
+def validator() -> jsonschema.Draft7Validator:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+
+
+def run_of(text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    assert len(data["runs"]) == 1
+    run: dict[str, Any] = data["runs"][0]
+    return run
+
+
+def test_golden(hospital: Report) -> None:
+    check_golden("hospital-us-cloud.sarif", sarif.render(hospital))
+
+
+@pytest.mark.parametrize(
+    "inventory", ["inventories/hospital-us-cloud.yaml", "inventories/public-chatbot.yaml"]
+)
+def test_valid_against_the_official_schema(
+    in_root: None, validator: jsonschema.Draft7Validator, inventory: str
+) -> None:
+    data = json.loads(sarif.render(audit(inventory)))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+    assert data["version"] == "2.1.0"
+
+
+def test_schema_rejects_a_broken_log(validator: jsonschema.Draft7Validator) -> None:
+    # The schema file is really the SARIF schema, not something that accepts anything.
+    assert not validator.is_valid({"version": "2.1.0"})
+    assert not validator.is_valid({"version": "2.0.0", "runs": []})
+
+
+def test_driver_lists_every_rule_once(hospital: Report) -> None:
+    driver = run_of(sarif.render(hospital))["tool"]["driver"]
+    assert driver["name"] == "sovcheck"
+    assert driver["version"] == hospital.tool.version
+    assert "informationUri" not in driver
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids == [r.id for r in hospital.rules]
+    assert len(ids) == len(set(ids))
+    by_id = {r["id"]: r for r in driver["rules"]}
+    ds001 = by_id["DS-001"]
+    assert ds001["defaultConfiguration"] == {"level": "error"}
+    assert ds001["properties"]["security-severity"] == "9.5"
+    assert "data-security" in ds001["properties"]["tags"]
+    assert "SecNumCloud" in ds001["help"]["markdown"]
+    assert "Remediation" in ds001["help"]["text"]
+    for summary in hospital.rules:
+        rule = by_id[summary.id]
+        assert rule["properties"]["security-severity"] == sarif.SECURITY_SEVERITY[summary.severity]
+        assert rule["defaultConfiguration"]["level"] == sarif.LEVEL[summary.severity]
+        assert rule["shortDescription"]["text"] == summary.title
+
+
+def test_results_are_the_findings_to_attend_to(hospital: Report) -> None:
+    run = run_of(sarif.render(hospital))
+    rules = run["tool"]["driver"]["rules"]
+    results = run["results"]
+    expected = [
+        f for f in hospital.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
+    ]
+    assert len(results) == len(expected) == 32
+    for result, finding in zip(results, expected, strict=True):
+        assert result["ruleId"] == finding.rule
+        assert rules[result["ruleIndex"]]["id"] == finding.rule
+        loc = result["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] == "inventories/hospital-us-cloud.yaml"
+        assert loc["region"]["startLine"] == finding.location.line
+        assert loc["region"]["startColumn"] == finding.location.column
+    unknown = [r for r in results if r["properties"]["status"] == "unknown"]
+    assert unknown and all(r["level"] == "warning" for r in unknown)
+    assert all(r["message"]["text"].startswith("Unknown fact") for r in unknown)
+    critical_fail = [
+        r
+        for r in results
+        if r["properties"]["status"] == "fail" and r["properties"]["severity"] == "critical"
+    ]
+    assert critical_fail and all(r["level"] == "error" for r in critical_fail)
+
+
+def test_ds001_points_at_the_azure_france_component(hospital: Report) -> None:
+    lines = (ROOT / "inventories" / "hospital-us-cloud.yaml").read_text().splitlines()
+    declared = next(i for i, line in enumerate(lines, 1) if line.strip() == "- id: azure-france")
+    results = run_of(sarif.render(hospital))["results"]
+    (result,) = [
+        r
+        for r in results
+        if r["ruleId"] == "DS-001" and r["properties"]["component"] == "azure-france"
+    ]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == declared
+    assert region["startColumn"] == lines[declared - 1].index("id:") + 1
+    assert result["level"] == "error"
+    assert "azure-france" in result["message"]["text"]
+
+
+def test_fingerprints_are_stable_and_distinct(hospital: Report, in_root: None) -> None:
+    first = run_of(sarif.render(hospital))["results"]
+    second = run_of(sarif.render(audit("inventories/hospital-us-cloud.yaml")))["results"]
+    prints = [r["partialFingerprints"]["sovcheck/v1"] for r in first]
+    assert prints == [r["partialFingerprints"]["sovcheck/v1"] for r in second]
+    assert len(set(prints)) == len(prints)
+    ds001 = next(r for r in first if r["ruleId"] == "DS-001")
+    component = ds001["properties"]["component"]
+    expected = hashlib.sha256(f"DS-001\0{component}".encode()).hexdigest()
+    assert ds001["partialFingerprints"]["sovcheck/v1"] == expected
+    system = next(r for r in first if r["properties"]["component"] == "(system)")
+    rule = system["ruleId"]
+    assert system["partialFingerprints"]["sovcheck/v1"] == sarif.fingerprint(rule, None)
+    assert sarif.fingerprint(rule, None) == hashlib.sha256(f"{rule}\0(system)".encode()).hexdigest()
+
+
+def test_fingerprint_does_not_depend_on_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "inventories" / "hospital-us-cloud.yaml").read_text()
+    (tmp_path / "moved.yaml").write_text("# a comment that moves every line\n\n" + text)
+    monkeypatch.chdir(tmp_path)
+    moved = run_of(sarif.render(audit("./moved.yaml")))["results"]
+    monkeypatch.chdir(ROOT)
+    base = run_of(sarif.render(audit("inventories/hospital-us-cloud.yaml")))["results"]
+    assert [r["partialFingerprints"] for r in moved] == [r["partialFingerprints"] for r in base]
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved]
+    assert lines == [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 2 for r in base]
+    assert moved[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "moved.yaml"
+
+
+def test_waived_finding_carries_an_external_suppression(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, validator: jsonschema.Draft7Validator
+) -> None:
+    text = (ROOT / "inventories" / "hospital-us-cloud.yaml").read_text() + WAIVERS
+    (tmp_path / "waived.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    out = sarif.render(audit("waived.yaml"))
+    assert validator.is_valid(json.loads(out))
+    results = run_of(out)["results"]
+    waived = [r for r in results if "suppressions" in r]
+    assert len(waived) == 1
+    (result,) = waived
+    assert result["ruleId"] == "DS-001"
+    assert result["properties"]["status"] == "waived"
+    assert result["level"] == "error"
+    assert result["suppressions"] == [
+        {
+            "kind": "external",
+            "state": "accepted",
+            "justification": "Migration to a qualified offer | tracked in ticket 42",
+        }
+    ]
+    # The expired waiver does not suppress anything.
+    ti006 = [r for r in results if r["ruleId"] == "TI-006"]
+    assert ti006 and all("suppressions" not in r for r in ti006)
+
+
+@pytest.mark.parametrize(
+    ("given", "uri"),
+    [
+        ("inventories/x.yaml", "inventories/x.yaml"),
+        ("./inventories/x.yaml", "inventories/x.yaml"),
+        (".\\inventories\\x.yaml", "inventories/x.yaml"),
+        ("a dir/x#1.yaml", "a%20dir/x%231.yaml"),
+    ],
+)
+def test_artifact_uri(given: str, uri: str) -> None:
+    assert sarif.artifact_uri(given) == uri
+
+
+def test_deterministic(hospital: Report) -> None:
+    assert sarif.render(hospital) == sarif.render(hospital)
+    assert sarif.render(hospital).endswith("}\n")
