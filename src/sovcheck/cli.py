@@ -278,18 +278,28 @@ def _print_error(exc: SovcheckError) -> None:
 
 @app.command()
 def validate(
-    inventory: Annotated[
-        Path, typer.Argument(help="Inventory file (YAML or JSON).", show_default=False)
+    inventories: Annotated[
+        list[Path], typer.Argument(help="Inventory files (YAML or JSON).", show_default=False)
     ],
 ) -> None:
-    """Check an inventory's format and references only (exit 0 valid, 2 invalid)."""
-    loaded = _load(inventory)
-    inv = loaded.inventory
-    relations = sum(len(c.targets(r)) for c in inv.components for r in RELATIONS)
-    typer.echo(
-        f"{loaded.path}: valid inventory, {len(inv.components)} components, "
-        f"{relations} relations, {len(inv.organizations)} organizations"
-    )
+    """Check inventories for format and references only (exit 0 valid, 2 invalid)."""
+    worst = 0
+    for path in inventories:
+        try:
+            loaded = _load(path)
+        except InputError as exc:
+            if len(inventories) == 1:
+                raise
+            _print_error(exc)
+            worst = 2
+            continue
+        inv = loaded.inventory
+        relations = sum(len(c.targets(r)) for c in inv.components for r in RELATIONS)
+        typer.echo(
+            f"{loaded.path}: valid inventory, {len(inv.components)} components, "
+            f"{relations} relations, {len(inv.organizations)} organizations"
+        )
+    raise typer.Exit(worst)
 
 
 @app.command()
