@@ -13,18 +13,28 @@ import re
 import sys
 import tempfile
 import traceback
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, assert_never
 
 import typer
 from tabulate import tabulate
 
-from sovcheck import __version__
+from sovcheck import __version__, plan
 from sovcheck import catalog as catalog_module
 from sovcheck.audit import AuditOptions, run_audit
 from sovcheck.catalog import builtin_catalog
 from sovcheck.errors import InputError, SovcheckError, UsageError
-from sovcheck.formats import OutputFormat, render_reports
+from sovcheck.formats import (
+    OutputFormat,
+    diff_json,
+    diff_markdown,
+    diff_table,
+    gap_json,
+    gap_markdown,
+    gap_table,
+    render_reports,
+)
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
@@ -383,6 +393,167 @@ def rubric_show(
             maxcolwidths=[None, None, None, None, 40, 50],
         )
     )
+
+
+class GapFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+    TABLE = "table"
+
+
+class DiffFormat(StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+TodayOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], help="Date for waiver expiry (default: today)."),
+]
+RubricOption = Annotated[
+    str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
+]
+
+
+def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
+    if fmt is DiffFormat.TABLE:
+        return diff_table.render(report)
+    if fmt is DiffFormat.MARKDOWN:
+        return diff_markdown.render(report)
+    if fmt is DiffFormat.JSON:
+        return diff_json.render(report)
+    assert_never(fmt)
+
+
+def _render_gap(fmt: GapFormat, report: plan.GapReport) -> str:
+    if fmt is GapFormat.MARKDOWN:
+        return gap_markdown.render(report)
+    if fmt is GapFormat.JSON:
+        return gap_json.render(report)
+    if fmt is GapFormat.TABLE:
+        return gap_table.render(report)
+    assert_never(fmt)
+
+
+def _audit_options(today: dt.datetime | None) -> AuditOptions:
+    return AuditOptions(today=today.date() if today else dt.date.today())
+
+
+@app.command()
+def gap(
+    inventory: Annotated[Path, typer.Argument(help="Inventory file.", show_default=False)],
+    rubric: RubricOption = "default",
+    target_level: Annotated[
+        int | None,
+        typer.Option(
+            "--target-level", min=0, help="Target: every objective at this level or above."
+        ),
+    ] = None,
+    fail_under: Annotated[
+        float | None, typer.Option("--fail-under", help="Target: the overall score N (0-100).")
+    ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option("--min", help="Target: OBJECTIVE=N for each objective named. Repeatable."),
+    ] = None,
+    output_format: Annotated[
+        GapFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = GapFormat.MARKDOWN,
+    today: TodayOption = None,
+) -> None:
+    """Plan the way to a target: ranked remediations with measured score changes.
+
+    Without a target option the target is the rubric's thresholds. Exit 0 when the target is
+    already met, 1 when it is not (the plan says how to get there), 2 on bad input.
+    """
+    if sum(x is not None for x in (target_level, fail_under, minimum or None)) > 1:
+        raise UsageError("choose one of --target-level, --fail-under, --min")
+    loaded_rubric = load_rubric(rubric)
+    target: plan.Target
+    if target_level is not None:
+        target = plan.TargetLevel(target_level)
+    elif fail_under is not None:
+        target = plan.FailUnder(_score(str(fail_under), "--fail-under"))
+    elif minimum:
+        target = plan.Minimums(_parse_minimums(minimum, loaded_rubric))
+    else:
+        target = plan.rubric_minimums(loaded_rubric)
+    report = plan.plan_gap(
+        _load(inventory), loaded_rubric, builtin_catalog(), _audit_options(today), target
+    )
+    sys.stdout.write(_render_gap(output_format, report))
+    raise typer.Exit(0 if all(line.reached for line in report.before) else 1)
+
+
+@app.command()
+def whatif(
+    inventory: Annotated[Path, typer.Argument(help="Inventory file.", show_default=False)],
+    replace: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--replace",
+            metavar="ID=OTHER",
+            help="Point every relation to ID at component OTHER, or make catalog organization OTHER supply ID. Repeatable.",
+        ),
+    ] = None,
+    set_fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="ID.FIELD=VALUE",
+            help="Set a component field (YAML value). Repeatable.",
+        ),
+    ] = None,
+    rubric: RubricOption = "default",
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = DiffFormat.TABLE,
+    today: TodayOption = None,
+) -> None:
+    """Audit a modified system side by side with the original, without editing the file.
+
+    Exit 0 when the modified system meets every gate, 1 when it does not, 2 on bad input.
+    """
+    if not replace and not set_fields:
+        raise UsageError("whatif needs at least one --replace ID=OTHER or --set ID.FIELD=VALUE")
+    report = plan.whatif_diff(
+        _load(inventory),
+        plan.parse_replace(replace or []),
+        plan.parse_set(set_fields or []),
+        load_rubric(rubric),
+        builtin_catalog(),
+        _audit_options(today),
+    )
+    sys.stdout.write(_render_diff(output_format, report))
+    raise typer.Exit(0 if all(g.passed_after is not False for g in report.gates) else 1)
+
+
+@app.command("diff")
+def diff_command(
+    base: Annotated[
+        Path, typer.Argument(help="Base inventory or saved JSON report.", show_default=False)
+    ],
+    head: Annotated[
+        Path, typer.Argument(help="Head inventory or saved JSON report.", show_default=False)
+    ],
+    rubric: RubricOption = "default",
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = DiffFormat.TABLE,
+    today: TodayOption = None,
+) -> None:
+    """Compare two inventories (or saved reports): components, findings, scores, gates.
+
+    Exit 1 when HEAD is worse than BASE on any gate (for pull requests), else 0; 2 on bad input.
+    """
+    loaded_rubric, catalog, options = load_rubric(rubric), builtin_catalog(), _audit_options(today)
+    report = plan.diff(
+        plan.load_side(str(base), loaded_rubric, catalog, options),
+        plan.load_side(str(head), loaded_rubric, catalog, options),
+    )
+    sys.stdout.write(_render_diff(output_format, report))
+    raise typer.Exit(1 if report.worse else 0)
 
 
 @catalog_app.command("search")

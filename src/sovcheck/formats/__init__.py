@@ -48,8 +48,8 @@ def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool =
     module = _module(fmt)
     if len(reports) == 1 and not many:
         return renderer(fmt)(reports[0])
-    many: Callable[[Sequence[Report]], str] | None = getattr(module, "render_many", None)
-    if many is not None:
-        return many(reports)
+    render_many: Callable[[Sequence[Report]], str] | None = getattr(module, "render_many", None)
+    if render_many is not None:
+        return render_many(reports)
     separator = "\n---\n\n" if fmt is OutputFormat.MARKDOWN else "\n"
     return separator.join(module.render(r) for r in reports)

@@ -1,0 +1,321 @@
+"""Gap plans, what-if audits and diffs (sovcheck.plan and its renderers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import INVENTORIES, TODAY, check_golden, load
+
+from sovcheck.audit import AuditOptions
+from sovcheck.catalog import builtin_catalog
+from sovcheck.errors import InputError
+from sovcheck.formats import (
+    diff_json,
+    diff_markdown,
+    diff_table,
+    gap_json,
+    gap_markdown,
+    gap_table,
+    json_report,
+)
+from sovcheck.load.rubric import load_rubric
+from sovcheck.plan import (
+    FailUnder,
+    GapReport,
+    Minimums,
+    Target,
+    TargetLevel,
+    diff,
+    load_side,
+    parse_replace,
+    parse_set,
+    plan_edits,
+    plan_gap,
+    rubric_minimums,
+    whatif,
+    whatif_diff,
+)
+
+US = INVENTORIES / "hospital-us-cloud.yaml"
+TRUSTED = INVENTORIES / "hospital-trusted-cloud.yaml"
+OPTIONS = AuditOptions(today=TODAY)
+RUBRIC = load_rubric("default")
+CATALOG = builtin_catalog()
+
+SMALL = """\
+sovcheck: 1
+system:
+  name: Small test system
+  home: FR
+  trusted: [EU]
+  classification: restricted
+  entrypoints: [app]
+components:
+  - id: app
+    kind: application
+    name: App
+    supplier: ovhcloud
+    runs_on: [us-cloud]
+  - id: us-cloud
+    kind: cloud
+    name: A US cloud
+    supplier: aws
+    location: [FR]
+  - id: fr-cloud
+    kind: cloud
+    name: A French cloud
+    supplier: ovhcloud
+    location: [FR]
+    certifications: [secnumcloud]
+"""
+
+
+def _plan(path: Path = US, target: Target | None = None) -> GapReport:
+    return plan_gap(load(path), RUBRIC, CATALOG, OPTIONS, target or rubric_minimums(RUBRIC))
+
+
+def _scores(report) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    return {o.id: o.score for o in report.objectives}
+
+
+# ------------------------------------------------------------------ gap
+
+
+def test_first_step_moves_restricted_data_off_the_us_controlled_host() -> None:
+    gap = _plan()
+    first = gap.steps[0]
+    assert first.kind == "rewire"
+    assert first.source == "catalog"
+    assert "azure-france" in first.components
+    assert "azure-france" in first.summary and "restricted-data processing" in first.summary
+    assert first.host is not None
+    org = CATALOG.organizations[first.host]
+    assert org.country == "FR" and org.parent is None  # controlled from home
+    assert first.host in first.summary
+    ds = next(c for c in first.changes if c.id == "data-security")
+    assert ds.delta > 0
+    assert "DS-001 azure-france" in first.fixed
+    assert "18 U.S.C. §2713 (CLOUD Act)" in first.references
+    assert set(first.removed) == {"azure-fr-datacenters", "azure-fr-energy", "microsoft-admins"}
+
+
+def test_plan_steps_applied_with_whatif_reach_the_target() -> None:
+    target = Minimums({"data-security": 60})
+    gap = _plan(target=target)
+    assert gap.reached and gap.stopped == "reached"
+    assert [line.id for line in gap.before] == ["data-security"]
+    edits = plan_edits(gap)
+    original, modified = whatif(
+        load(US), dict(edits.replace), list(edits.set_fields), RUBRIC, CATALOG, OPTIONS
+    )
+    assert _scores(original)["data-security"] < 60
+    assert _scores(modified)["data-security"] >= 60
+    assert _scores(modified)["data-security"] == gap.after[0].score
+
+
+def test_whatif_of_every_step_gives_the_plan_scores() -> None:
+    gap = _plan()
+    edits = plan_edits(gap)
+    _, modified = whatif(
+        load(US), dict(edits.replace), list(edits.set_fields), RUBRIC, CATALOG, OPTIONS
+    )
+    expected = {c.id: c.after for c in gap.objectives_after if c.id != "overall"}
+    assert _scores(modified) == expected
+
+
+def test_later_steps_depend_on_the_steps_they_build_on() -> None:
+    gap = _plan(target=TargetLevel(4))
+    for step in gap.steps:
+        assert all(n < step.number for n in step.depends_on_steps)
+        assert step.depends_on
+    assert len(gap.steps) <= 10
+
+
+def test_costs_of_an_objective_add_up_to_its_gap_to_100() -> None:
+    gap = _plan(target=TargetLevel(4))
+    for line in gap.before:
+        if line.costs:
+            assert sum(c.points for c in line.costs) == pytest.approx(100 - line.score, abs=0.2)
+    costs = gap.before[0].costs
+    assert costs == tuple(sorted(costs, key=lambda c: -c.points))
+
+
+def test_fail_under_target_plans_on_the_overall_score() -> None:
+    gap = _plan(target=FailUnder(50))
+    assert [line.id for line in gap.before] == ["overall"]
+    assert gap.reached
+    assert gap.after[0].score >= 50
+
+
+def test_establish_steps_say_they_assume_a_fact() -> None:
+    gap = _plan()
+    facts = [s for s in gap.steps if s.kind == "establish"]
+    assert facts and all(s.source == "fact" and s.assumes_fact for s in facts)
+    assert gap.assumes_facts
+    assert any(n.field == "annual_cost_eur" for n in gap.not_modelled)
+
+
+def test_rewire_to_a_trusted_host_in_the_inventory(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    gap = _plan(path, Minimums({"data-security": 100}))
+    first = gap.steps[0]
+    assert (first.kind, first.source, first.host) == ("rewire", "inventory", "fr-cloud")
+    assert first.replace == (("us-cloud", "fr-cloud"),)
+    assert first.removed == ("us-cloud",)
+    assert gap.reached
+
+
+def test_plan_is_deterministic() -> None:
+    assert gap_json.render(_plan()) == gap_json.render(_plan())
+
+
+def test_unknown_objective_in_target_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="--min: unknown objective 'data-securty'"):
+        _plan(target=Minimums({"data-securty": 50}))
+    with pytest.raises(InputError, match="--target-level: level 9"):
+        _plan(target=TargetLevel(9))
+
+
+def test_gap_markdown_golden() -> None:
+    text = gap_markdown.render(_plan())
+    assert "## How the scores are computed" in text
+    check_golden("plan/hospital-us-cloud.gap.md", text)
+
+
+def test_gap_table_and_json_render() -> None:
+    gap = _plan()
+    assert "Target: not reached" in gap_table.render(gap) or "Target: reached" in gap_table.render(
+        gap
+    )
+    data = json.loads(gap_json.render(gap))
+    assert data["gap_version"] == 1 and data["steps"][0]["kind"] == "rewire"
+
+
+# ------------------------------------------------------------------ what-if
+
+
+def test_whatif_never_edits_the_file() -> None:
+    before = US.read_bytes()
+    whatif(load(US), {"azure-france": "ovhcloud"}, [], RUBRIC, CATALOG, OPTIONS)
+    assert US.read_bytes() == before
+
+
+def test_whatif_replace_with_an_organization_changes_the_supplier() -> None:
+    original, modified = whatif(
+        load(US), {"microsoft-authentication": "ovhcloud"}, [], RUBRIC, CATALOG, OPTIONS
+    )
+    keys = {(f.rule, f.component) for f in modified.findings}
+    assert ("TI-002", "microsoft-authentication") not in keys
+    assert (
+        _scores(modified)["technological-independence"]
+        > _scores(original)["technological-independence"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("replace", "sets", "message"),
+    [
+        (["nope=ovhcloud"], [], "--replace nope=ovhcloud: 'nope' is not a component"),
+        (
+            ["azure-france=nobody"],
+            [],
+            "'nobody' is neither a component of this inventory nor an organization",
+        ),
+        ([], ["azure-france.location=[XX]"], "--set azure-france.location=[XX]: "),
+        (
+            [],
+            ["azure-france.locaton=[FR]"],
+            "components have no field 'locaton' (did you mean 'location'?)",
+        ),
+        ([], ["azure-france.weights=open"], "field 'weights' applies to kind model, not cloud"),
+        ([], ["azure-france.supplier=nobody"], "supplier 'nobody' is neither"),
+        (
+            [],
+            ["azure-france.runs_on=[ghost]"],
+            "azure-france.runs_on: 'ghost' is not another component",
+        ),
+        (["azure-france"], [], "--replace takes ID=OTHER"),
+        ([], ["azure-france=1"], "--set takes ID.field=value"),
+    ],
+)
+def test_whatif_bad_options_are_input_errors(
+    replace: list[str], sets: list[str], message: str
+) -> None:
+    with pytest.raises(InputError) as exc:
+        whatif(load(US), parse_replace(replace), parse_set(sets), RUBRIC, CATALOG, OPTIONS)
+    assert message in str(exc.value)
+
+
+def test_whatif_set_parses_yaml_scalars() -> None:
+    original, modified = whatif(
+        load(US),
+        {},
+        parse_set(["hdh-platform.languages=[fr]", "hdh-platform.open_source=true"]),
+        RUBRIC,
+        CATALOG,
+        OPTIONS,
+    )
+    assert _scores(modified)["inclusion"] > _scores(original)["inclusion"]
+
+
+# ------------------------------------------------------------------ diff
+
+
+def _side(path: Path):  # type: ignore[no-untyped-def]
+    return load_side(str(path), RUBRIC, CATALOG, OPTIONS, display_name=f"inventories/{path.name}")
+
+
+def test_diff_us_to_trusted_shows_the_data_security_gain() -> None:
+    d = diff(_side(US), _side(TRUSTED))
+    ds = next(o for o in d.objectives if o.id == "data-security")
+    assert ds.delta > 0
+    fixed = {(f.rule, f.component): f for f in d.fixed_findings}
+    assert fixed[("DS-001", "azure-france")].status_before is not None
+    assert fixed[("DS-001", "azure-france")].status_before.value == "fail"
+    assert not d.worse
+    assert "azure-france" in d.removed and "scaleway-cloud" in d.added
+    changed = {c.id: c.fields for c in d.changed}
+    assert changed["hdh-platform"] == ("runs_on", "calls")
+
+
+def test_diff_the_other_way_is_worse() -> None:
+    d = diff(_side(TRUSTED), _side(US))
+    assert d.worse
+    assert (
+        "gate objective:technological-independence passed in inventories/"
+        "hospital-trusted-cloud.yaml and fails in inventories/hospital-us-cloud.yaml"
+    ) in d.worse_reasons
+    assert "Verdict: WORSE" in diff_table.render(d)
+
+
+def test_diff_reads_a_saved_json_report(tmp_path: Path) -> None:
+    saved = tmp_path / "base.json"
+    saved.write_text(json_report.render(_side(US).report), encoding="utf-8")
+    d = diff(load_side(str(saved), RUBRIC, CATALOG, OPTIONS), _side(TRUSTED))
+    assert not d.components_compared
+    assert any(f.rule == "DS-001" and f.component == "azure-france" for f in d.fixed_findings)
+    same = diff(_side(US), load_side(str(saved), RUBRIC, CATALOG, OPTIONS))
+    assert not same.worse and not same.new_findings and not same.fixed_findings
+
+
+def test_diff_rejects_a_report_of_another_version(tmp_path: Path) -> None:
+    saved = tmp_path / "base.json"
+    saved.write_text('{"report_version": 2}', encoding="utf-8")
+    with pytest.raises(InputError, match="report_version 2 is not supported"):
+        load_side(str(saved), RUBRIC, CATALOG, OPTIONS)
+
+
+def test_whatif_diff_labels_the_options() -> None:
+    d = whatif_diff(load(US), {"azure-france": "ovhcloud"}, [], RUBRIC, CATALOG, OPTIONS)
+    assert d.head.endswith("with --replace azure-france=ovhcloud")
+    assert [c.id for c in d.changed] == ["azure-france"]
+
+
+def test_diff_goldens() -> None:
+    d = diff(_side(US), _side(TRUSTED))
+    check_golden("plan/hospital-diff.md", diff_markdown.render(d))
+    check_golden("plan/hospital-diff.txt", diff_table.render(d))
+    assert json.loads(diff_json.render(d))["diff_version"] == 1
