@@ -48,13 +48,20 @@ def build_facts(loaded: LoadedInventory, catalog: Catalog) -> AuditFacts:
 def run_audit(
     loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
 ) -> Report:
+    return audit_with_facts(loaded, rubric, catalog, options)[0]
+
+
+def audit_with_facts(
+    loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
+) -> tuple[Report, AuditFacts]:
+    """The report and the facts it was computed from (renderers that draw the graph need them)."""
     facts = build_facts(loaded, catalog)
     result = evaluate(
         loaded, facts, rubric, today=options.today, include_passed=options.include_passed
     )
     objectives, overall, gates = score(rubric, result, options.gates)
     inventory = loaded.inventory
-    return Report(
+    report = Report(
         tool=ToolInfo(name="sovcheck", version=__version__),
         inventory=InventoryInfo(
             path=loaded.path,
@@ -84,6 +91,7 @@ def run_audit(
         ),
         stale_facts=_stale_facts(facts, options),
     )
+    return report, facts
 
 
 def _stale_facts(facts: AuditFacts, options: AuditOptions) -> tuple[FactAge, ...]:

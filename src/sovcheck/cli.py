@@ -22,10 +22,11 @@ from tabulate import tabulate
 
 from sovcheck import __version__, plan
 from sovcheck import catalog as catalog_module
-from sovcheck.audit import AuditOptions, run_audit
+from sovcheck.audit import AuditOptions, audit_with_facts, build_facts
 from sovcheck.catalog import builtin_catalog
 from sovcheck.errors import InputError, SovcheckError, UsageError
 from sovcheck.formats import (
+    NEEDS_FACTS,
     OutputFormat,
     diff_json,
     diff_markdown,
@@ -33,13 +34,16 @@ from sovcheck.formats import (
     gap_json,
     gap_markdown,
     gap_table,
-    render_reports,
+    render_audits,
 )
+from sovcheck.formats.svg_graph import GraphFormat, render_graph
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
 from sovcheck.model.inventory import RELATIONS, Inventory
+from sovcheck.model.report import Report
 from sovcheck.model.rubric import Severity
+from sovcheck.rules.facts import AuditFacts
 from sovcheck.scoring import GateOptions
 
 app = typer.Typer(
@@ -218,27 +222,32 @@ def audit(
         max_fact_age_days=max_fact_age,
     )
     paths = _expand(inventories)
-    reports = []
+    formats = {output_format, *(fmt for fmt, _ in extras)}
+    keep_facts = bool(formats & NEEDS_FACTS)
+    if keep_facts and len(paths) > 1:
+        raise UsageError("--format html takes one inventory")
+    audits: list[tuple[Report, AuditFacts | None]] = []
     worst = 0
     for path in paths:
         try:
-            report = run_audit(_load(path), loaded_rubric, builtin_catalog(), options)
+            report, facts = audit_with_facts(_load(path), loaded_rubric, builtin_catalog(), options)
         except InputError as exc:
             if len(paths) == 1:
                 raise
             _print_error(exc)
             worst = 2
             continue
-        reports.append(report)
+        audits.append((report, facts if keep_facts else None))
         worst = max(worst, 0 if report.overall.passed else 1)
-    if reports:
-        text = render_reports(output_format, reports, many=len(paths) > 1)
+    if audits:
+        many = len(paths) > 1
+        text = render_audits(output_format, audits, many=many)
         if output is not None:
             write_atomically(output, text, paths)
         else:
             sys.stdout.write(text)
         for fmt, target in extras:
-            write_atomically(target, render_reports(fmt, reports, many=len(paths) > 1), paths)
+            write_atomically(target, render_audits(fmt, audits, many=many), paths)
     raise typer.Exit(worst)
 
 
@@ -554,6 +563,26 @@ def diff_command(
     )
     sys.stdout.write(_render_diff(output_format, report))
     raise typer.Exit(1 if report.worse else 0)
+
+
+@app.command()
+def graph(
+    inventory: Annotated[
+        Path, typer.Argument(help="Inventory file (YAML or JSON).", show_default=False)
+    ],
+    graph_format: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help="svg, dot (Graphviz) or mermaid.")
+    ] = GraphFormat.SVG,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+) -> None:
+    """Draw the value chain by layer, coloured by the control of each component."""
+    text = render_graph(build_facts(_load(inventory), builtin_catalog()), graph_format)
+    if output is not None:
+        write_atomically(output, text, [inventory])
+    else:
+        sys.stdout.write(text)
 
 
 @catalog_app.command("search")

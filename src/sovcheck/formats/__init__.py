@@ -11,7 +11,9 @@ from enum import StrEnum
 from types import ModuleType
 from typing import assert_never
 
+from sovcheck.errors import UsageError
 from sovcheck.model.report import Report
+from sovcheck.rules.facts import AuditFacts
 
 
 class OutputFormat(StrEnum):
@@ -20,6 +22,11 @@ class OutputFormat(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     MARKDOWN = "markdown"
+    HTML = "html"
+
+
+# Formats that draw the value chain need the audit's facts, not only the report.
+NEEDS_FACTS = frozenset({OutputFormat.HTML})
 
 
 def _module(fmt: OutputFormat) -> ModuleType:
@@ -35,12 +42,29 @@ def _module(fmt: OutputFormat) -> ModuleType:
         return junit
     if fmt is OutputFormat.MARKDOWN:
         return markdown
+    if fmt is OutputFormat.HTML:
+        raise ValueError("the HTML report draws the value chain: use render_audits")
     assert_never(fmt)
 
 
 def renderer(fmt: OutputFormat) -> Callable[[Report], str]:
     render: Callable[[Report], str] = _module(fmt).render
     return render
+
+
+def render_audits(
+    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+) -> str:
+    """Like :func:`render_reports`, for formats that also need the facts (one audit only)."""
+    if fmt not in NEEDS_FACTS:
+        return render_reports(fmt, [report for report, _ in audits], many=many)
+    if len(audits) != 1 or many:
+        raise UsageError(f"--format {fmt.value} takes one inventory")
+    report, facts = audits[0]
+    assert facts is not None, "the CLI keeps the facts for these formats"
+    from sovcheck.formats.html import render_html
+
+    return render_html(report, facts)
 
 
 def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool = False) -> str:

@@ -1,0 +1,607 @@
+"""The HTML report: one self-contained file for people (``sovcheck audit --format html``).
+
+Everything is inline: styles, two SVG pictures (objective scores against their thresholds,
+and the value chain) and a small vanilla script that sorts and filters the findings and
+highlights a finding's path on the graph. Nothing is fetched: no external URL, no
+``<link>``, no ``src=``, and a Content-Security-Policy that forbids any request, so the file
+can be mailed, archived or opened offline. Without the script the page is complete: the
+findings table comes sorted by status and severity, the controls stay hidden.
+
+Pure: the same report and facts give the same bytes (no clock, no randomness).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from sovcheck.model.report import Finding, ObjectiveResult, Report, Status
+from sovcheck.model.rubric import Severity
+from sovcheck.rules.facts import AuditFacts
+
+from .svg_graph import node_trust, path_class, render_svg
+
+STATUS_ORDER: dict[Status, int] = {
+    Status.FAIL: 0,
+    Status.UNKNOWN: 1,
+    Status.WAIVED: 2,
+    Status.PASS: 3,
+    Status.NOT_APPLICABLE: 4,
+}
+PASS_COLOUR = "#009e73"
+FAIL_COLOUR = "#d55e00"
+NOT_ASSESSED_COLOUR = "#9e9e9e"
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
+)
+
+_CSS = """
+:root{--fg:#1a1a1a;--muted:#555;--line:#d0d0d0;--bg:#fff;--soft:#f4f4f4;--pass:#00704f;--fail:#b34700}
+*{box-sizing:border-box}
+body{margin:0;color:var(--fg);background:var(--bg);font:15px/1.5 "DejaVu Sans",Verdana,Arial,sans-serif}
+header.report,main,footer{max-width:1180px;margin:0 auto;padding:0 20px}
+header.report{padding-top:20px;padding-bottom:8px;border-bottom:3px solid var(--fg)}
+h1{font-size:1.6rem;margin:.2em 0 .3em}
+h2{font-size:1.3rem;margin:1.6em 0 .5em;border-bottom:1px solid var(--line);padding-bottom:.2em}
+h3{font-size:1.05rem;margin:1.2em 0 .4em}
+.meta{color:var(--muted);margin:.2em 0;font-size:.92rem}
+.verdict{display:flex;flex-wrap:wrap;gap:14px;align-items:stretch;margin:14px 0}
+.level{border:2px solid var(--fg);border-radius:8px;padding:10px 18px;min-width:220px}
+.level .big{display:block;font-size:2.1rem;font-weight:bold;line-height:1.1}
+.level .small{display:block;color:var(--muted)}
+.gates{border-radius:8px;padding:10px 18px;flex:1;min-width:260px;border:2px solid}
+.gates.pass{border-color:var(--pass)}.gates.fail{border-color:var(--fail)}
+.gates .big{font-size:1.25rem;font-weight:bold}
+.pass-text{color:var(--pass);font-weight:bold}.fail-text{color:var(--fail);font-weight:bold}
+nav.toc ul{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:6px 18px}
+table{border-collapse:collapse;width:100%;margin:.4em 0 1em;font-size:.9rem}
+caption{text-align:left;font-weight:bold;padding:4px 0;color:var(--muted)}
+th,td{border:1px solid var(--line);padding:5px 7px;text-align:left;vertical-align:top}
+thead th{background:var(--soft)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:0}
+.scroll{overflow-x:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
+svg{display:block}
+.scroll svg.vc{margin:0 auto}
+svg.chart{max-width:100%;height:auto}
+figcaption{color:var(--muted);font-size:.9rem;margin:6px 0}
+.badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:.8rem;font-weight:bold;border:1px solid}
+.st-fail{color:var(--fail);border-color:var(--fail)}.st-unknown{color:#444;border-color:#777;border-style:dashed}
+.st-waived{color:#0059a0;border-color:#0059a0}.st-pass,.st-not_applicable{color:var(--pass);border-color:var(--pass)}
+.sev-critical,.sev-high{font-weight:bold}
+.path{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.82rem;word-break:break-word}
+ul.refs{margin:0;padding-left:1.1em}
+#findings-table{min-width:1000px;font-size:.85rem}
+#findings-table td:nth-child(-n+3){white-space:nowrap}
+#findings-table td:nth-child(5){min-width:13em}
+#findings-table td:nth-child(6){min-width:10em}
+#findings-table td:nth-child(7){min-width:11em}
+button.show-path{white-space:nowrap}
+.controls{display:flex;flex-wrap:wrap;gap:10px 18px;align-items:end;margin:.5em 0}
+.controls label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+.controls input,.controls select{font:inherit;padding:3px 6px}
+th button.sort{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;text-align:left;color:inherit}
+th[aria-sort=ascending] button.sort::after{content:" \\25B2"}
+th[aria-sort=descending] button.sort::after{content:" \\25BC"}
+button.show-path,button#clear-highlight{font:inherit;font-size:.8rem;margin-top:4px;cursor:pointer}
+tr.selected td{background:#fff6c8}
+ul.todo{list-style:none;padding-left:0}
+ul.todo li{margin:.25em 0}
+ul.todo .box{display:inline-block;width:1.3em}
+code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.88em;background:var(--soft);padding:0 3px;border-radius:3px}
+footer{color:var(--muted);font-size:.85rem;padding-top:8px;padding-bottom:24px;margin-top:2em;border-top:1px solid var(--line)}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media print{
+  body{font-size:10.5pt}
+  header.report,main,footer{max-width:none;padding:0}
+  nav.toc,.controls,button,#clear-highlight{display:none!important}
+  tr[hidden]{display:table-row!important}
+  .scroll{overflow:visible;border:0}
+  #findings-table{min-width:0}
+  svg.vc{max-width:100%;height:auto}
+  section{break-inside:auto}
+  tr,figure,.verdict{break-inside:avoid}
+  h2,caption{break-after:avoid}
+  thead{display:table-header-group}
+  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+"""
+
+_JS = """
+(function () {
+  "use strict";
+  var table = document.getElementById("findings-table");
+  var svg = document.querySelector("svg.vc");
+  var clear = document.getElementById("clear-highlight");
+  function highlight(cls, row) {
+    if (!svg) { return; }
+    Array.prototype.forEach.call(svg.querySelectorAll(".hl"), function (e) { e.classList.remove("hl"); });
+    Array.prototype.forEach.call(document.querySelectorAll("tr.selected"), function (r) { r.classList.remove("selected"); });
+    if (!cls) { svg.classList.remove("highlighting"); if (clear) { clear.hidden = true; } return; }
+    svg.classList.add("highlighting");
+    Array.prototype.forEach.call(svg.querySelectorAll("." + cls), function (e) { e.classList.add("hl"); });
+    if (row) { row.classList.add("selected"); }
+    if (clear) { clear.hidden = false; }
+  }
+  if (clear) { clear.addEventListener("click", function () { highlight(null, null); }); }
+  if (!table) { return; }
+  var tbody = table.tBodies[0];
+  var rows = Array.prototype.slice.call(tbody.rows);
+  rows.forEach(function (r, i) { r.setAttribute("data-index", String(i)); });
+  Array.prototype.forEach.call(table.querySelectorAll("button.show-path"), function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      highlight(b.getAttribute("data-path"), b.closest("tr"));
+      document.getElementById("chain").scrollIntoView({ block: "start" });
+    });
+  });
+  var controls = document.getElementById("findings-controls");
+  var text = document.getElementById("f-text");
+  var status = document.getElementById("f-status");
+  var severity = document.getElementById("f-severity");
+  var count = document.getElementById("f-count");
+  controls.hidden = false;
+  function apply() {
+    var q = text.value.trim().toLowerCase();
+    var s = status.value;
+    var min = Number(severity.value);
+    var shown = 0;
+    rows.forEach(function (r) {
+      var ok = (!s || r.getAttribute("data-status") === s) &&
+        Number(r.getAttribute("data-severity")) >= min &&
+        (!q || r.textContent.toLowerCase().indexOf(q) !== -1);
+      r.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    count.textContent = "Showing " + shown + " of " + rows.length + " findings.";
+  }
+  [text, status, severity].forEach(function (e) {
+    e.addEventListener("input", apply);
+    e.addEventListener("change", apply);
+  });
+  var heads = table.tHead.rows[0].cells;
+  function key(row, col) {
+    var cell = row.cells[col];
+    var v = cell.getAttribute("data-sort");
+    return v === null ? cell.textContent.trim().toLowerCase() : v;
+  }
+  Array.prototype.forEach.call(heads, function (th, col) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "sort";
+    b.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(b);
+    b.addEventListener("click", function () {
+      var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+      rows.sort(function (a, c) {
+        var x = key(a, col), y = key(c, col);
+        var nx = Number(x), ny = Number(y);
+        var cmp = (x !== "" && y !== "" && !isNaN(nx) && !isNaN(ny)) ? nx - ny : (x < y ? -1 : x > y ? 1 : 0);
+        if (cmp === 0) { cmp = Number(a.getAttribute("data-index")) - Number(c.getAttribute("data-index")); return cmp; }
+        return dir * cmp;
+      });
+      rows.forEach(function (r) { tbody.appendChild(r); });
+    });
+  });
+  apply();
+})();
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _arrowed(path: Iterable[str]) -> str:
+    return " → ".join(_e(p) for p in path)
+
+
+def render_objectives_chart(objectives: tuple[ObjectiveResult, ...]) -> str:
+    """Horizontal bars of each objective's score (0-100) with its threshold marked."""
+    label_w, bar_w, right_w, row_h, top = 230.0, 420.0, 150.0, 38.0, 30.0
+    width = label_w + bar_w + right_w
+    height = top + row_h * len(objectives) + 14
+
+    def x_of(score: float) -> float:
+        return label_w + bar_w * max(0.0, min(score, 100.0)) / 100.0
+
+    out = [
+        f'<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
+        f'aria-describedby="objectives-table" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" '
+        f'font-family="DejaVu Sans, Verdana, Arial, sans-serif">',
+        '<title id="chart-title">Objective scores against their thresholds</title>',
+        '<desc id="chart-desc">'
+        + _e(
+            "; ".join(
+                f"{o.title}: {_score(o.score)}"
+                + (f" (threshold {o.threshold:g})" if o.threshold is not None else "")
+                + (", not assessed" if not o.assessed else "")
+                for o in objectives
+            )
+        )
+        + ". The table below gives the same figures.</desc>",
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        x = x_of(tick)
+        out.append(
+            f'<line x1="{x:g}" y1="{top - 6:g}" x2="{x:g}" y2="{height - 10:g}" '
+            f'stroke="#d0d0d0" stroke-width="1"/>'
+            f'<text x="{x:g}" y="{top - 10:g}" font-size="11" text-anchor="middle" '
+            f'fill="#555">{tick}</text>'
+        )
+    for k, o in enumerate(objectives):
+        y = top + k * row_h
+        mid = y + row_h / 2
+        colour = NOT_ASSESSED_COLOUR if not o.assessed else PASS_COLOUR if o.passed else FAIL_COLOUR
+        verdict = "not assessed" if not o.assessed else "meets it" if o.passed else "below"
+        if o.threshold is None and o.assessed:
+            verdict = "no threshold"
+        out.append(
+            f'<text x="{label_w - 10:g}" y="{mid + 4:g}" font-size="13" text-anchor="end" '
+            f'fill="#1a1a1a">{_e(o.title)}</text>'
+            f'<rect x="{label_w:g}" y="{y + 8:g}" width="{bar_w:g}" height="{row_h - 16:g}" '
+            f'fill="#f0f0f0"/>'
+            f'<rect x="{label_w:g}" y="{y + 8:g}" width="{x_of(o.score) - label_w:.1f}" '
+            f'height="{row_h - 16:g}" fill="{colour}"/>'
+        )
+        if o.threshold is not None:
+            tx = x_of(o.threshold)
+            out.append(
+                f'<line x1="{tx:.1f}" y1="{y + 3:g}" x2="{tx:.1f}" y2="{y + row_h - 3:g}" '
+                f'stroke="#000" stroke-width="2.5"/>'
+                f'<path d="M{tx - 5:.1f},{y + 1:g} L{tx + 5:.1f},{y + 1:g} L{tx:.1f},{y + 7:g} Z" '
+                f'fill="#000"/>'
+            )
+        out.append(
+            f'<text x="{label_w + bar_w + 10:g}" y="{mid + 4:g}" font-size="13" '
+            f'fill="#1a1a1a"><tspan font-weight="bold">{_score(o.score)}</tspan> '
+            f"{_e(verdict)}"
+            + (f" {o.threshold:g}" if o.threshold is not None and o.assessed else "")
+            + "</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _sorted_findings(findings: tuple[Finding, ...]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank, f.rule, f.component or ""),
+    )
+
+
+def _header(report: Report) -> str:
+    inv, rub, ov = report.inventory, report.rubric, report.overall
+    failed = [g for g in report.gates if not g.passed]
+    trusted = ", ".join(inv.trusted) if inv.trusted else "none"
+    if ov.passed:
+        verdict = f"Every gate holds ({len(report.gates)} checked)."
+        cls, word = "pass", "PASS"
+    else:
+        verdict = f"{len(failed)} of {len(report.gates)} gates fail."
+        cls, word = "fail", "FAIL"
+    fails = sum(1 for f in report.findings if f.status is Status.FAIL)
+    unknown = sum(1 for f in report.findings if f.status is Status.UNKNOWN)
+    return (
+        '<header class="report">'
+        '<p class="meta">sovcheck sovereignty audit</p>'
+        f"<h1>{_e(inv.system)}</h1>"
+        f'<p class="meta">Inventory <code>{_e(inv.path)}</code> · {inv.components} components'
+        f" · home <strong>{_e(inv.home)}</strong> · trusted {_e(trusted)}</p>"
+        f'<p class="meta">Rubric <strong>{_e(rub.title)}</strong> ({_e(rub.id)} '
+        f"v{_e(rub.version)})</p>"
+        '<div class="verdict">'
+        '<div class="level" role="group" aria-label="Overall level">'
+        '<span class="small">Overall level</span>'
+        f'<span class="big">{ov.level} · {_e(ov.level_name)}</span>'
+        f'<span class="small">score {_score(ov.score)} / 100</span></div>'
+        f'<div class="gates {cls}" role="group" aria-label="Verdict">'
+        f'<span class="small">Verdict</span><br><span class="big {cls}-text">{word}</span> '
+        f"{_e(verdict)}<br>{fails} failing finding(s), {unknown} unknown, "
+        f"{len(report.unknowns)} fact(s) to establish.</div>"
+        "</div>"
+        '<nav class="toc" aria-label="Sections"><ul>'
+        '<li><a href="#objectives">Objectives</a></li>'
+        '<li><a href="#chain">Value chain</a></li>'
+        '<li><a href="#findings">Findings</a></li>'
+        '<li><a href="#unknowns">To establish</a></li>'
+        '<li><a href="#risks">Risks</a></li>'
+        '<li><a href="#gates">Gates</a></li>'
+        "</ul></nav>"
+        "</header>"
+    )
+
+
+def _objectives(report: Report) -> str:
+    rows = []
+    for o in report.objectives:
+        threshold = "–" if o.threshold is None else f"{o.threshold:g}"
+        if not o.assessed:
+            verdict = '<span class="badge st-unknown">not assessed</span>'
+        elif o.passed:
+            verdict = '<span class="pass-text">pass</span>'
+        else:
+            verdict = '<span class="fail-text">FAIL</span>'
+        rows.append(
+            f'<tr><th scope="row">{_e(o.title)}</th><td class="num">{_score(o.score)}</td>'
+            f'<td class="num">{threshold}</td><td>{verdict}</td>'
+            f"<td>{o.level} {_e(o.level_name)}</td>"
+            f'<td class="num">{o.weight:g}</td><td class="num">{o.failing}</td>'
+            f'<td class="num">{o.unknown}</td></tr>'
+        )
+    ov = report.overall
+    rows.append(
+        f'<tr><th scope="row">Overall</th><td class="num">{_score(ov.score)}</td>'
+        f'<td class="num"></td><td>{"pass" if ov.passed else "FAIL"}</td>'
+        f"<td>{ov.level} {_e(ov.level_name)}</td><td></td><td></td><td></td></tr>"
+    )
+    return (
+        '<section id="objectives" aria-labelledby="h-objectives">'
+        '<h2 id="h-objectives">Objectives</h2>'
+        f"<figure>{render_objectives_chart(report.objectives)}"
+        "<figcaption>Score of each objective (bar, 0 to 100) and the threshold it must reach "
+        "(black mark). The table gives the same figures.</figcaption></figure>"
+        '<table id="objectives-table"><caption>Objective scores, thresholds and levels</caption>'
+        '<thead><tr><th scope="col">Objective</th><th scope="col" class="num">Score</th>'
+        '<th scope="col" class="num">Threshold</th><th scope="col">Verdict</th>'
+        '<th scope="col">Level</th><th scope="col" class="num">Weight</th>'
+        '<th scope="col" class="num">Failing</th><th scope="col" class="num">Unknown</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "</section>"
+    )
+
+
+def _chain(report: Report, facts: AuditFacts, path_index: dict[tuple[str, ...], int]) -> str:
+    trust = node_trust(facts)
+    failing = frozenset(
+        f.component for f in report.findings if f.status is Status.FAIL and f.component
+    )
+    paths = sorted(path_index, key=lambda p: path_index[p])
+    svg = render_svg(
+        facts.chain,
+        trust,
+        failing,
+        paths,
+        title=f"Value chain of {report.inventory.system}",
+        inline=True,
+    )
+    counts = {t: sum(1 for v in trust.values() if v == t) for t in ("home", "trusted", "foreign")}
+    counts["unknown"] = len(trust) - sum(counts.values())
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+    return (
+        '<section id="chain" aria-labelledby="h-chain">'
+        '<h2 id="h-chain">Value chain</h2>'
+        f"<p>Control of each component's supplier: {_e(summary)}. "
+        "A warning triangle marks a component with failing findings; "
+        '"Show on graph" in the findings table highlights a finding\'s path here.</p>'
+        '<button type="button" id="clear-highlight" hidden>Clear highlight</button>'
+        f'<figure><div class="scroll">{svg}</div>'
+        "<figcaption>Layers from energy (bottom) to applications, with the teams above them. "
+        "Colour, the shape in each node's band and its second line tell the control of its "
+        "supplier.</figcaption></figure>"
+        "</section>"
+    )
+
+
+def _findings(report: Report, path_index: dict[tuple[str, ...], int]) -> str:
+    findings = _sorted_findings(report.findings)
+    rows = []
+    for f in findings:
+        refs = (
+            '<ul class="refs">'
+            + "".join(f'<li><span class="ref">{_e(r)}</span></li>' for r in f.references)
+            + "</ul>"
+            if f.references
+            else ""
+        )
+        path_cell = f'<span class="path">{_arrowed(f.path)}</span>' if f.path else "–"
+        if f.path:
+            path_cell += (
+                f'<br><button type="button" class="show-path" '
+                f'data-path="{path_class(path_index[f.path])}" hidden>Show on graph</button>'
+            )
+        message = _e(f.message)
+        if f.waived and f.waiver_reason:
+            message += f"<br><em>Waived: {_e(f.waiver_reason)}</em>"
+        if f.unknown_fields:
+            message += "<br>To establish: " + ", ".join(
+                f"<code>{_e(u)}</code>" for u in f.unknown_fields
+            )
+        rows.append(
+            f'<tr data-status="{f.status.value}" data-severity="{f.severity.rank}">'
+            f'<td data-sort="{STATUS_ORDER[f.status]}"><span class="badge st-{f.status.value}">'
+            f"{_e(f.status.value)}</span></td>"
+            f'<td data-sort="{4 - f.severity.rank}" class="sev-{f.severity.value}">'
+            f"{_e(f.severity.value)}</td>"
+            f"<td><code>{_e(f.rule)}</code></td>"
+            f"<td>{_e(f.component or '(system)')}</td>"
+            f"<td>{message}</td><td>{path_cell}</td>"
+            f"<td>{_e(f.remediation)}</td><td>{refs}</td>"
+            f'<td class="num" data-sort="{f.location.line}">{f.location.line}</td></tr>'
+        )
+    status_options = "".join(
+        f'<option value="{s.value}">{s.value}</option>'
+        for s in sorted({f.status for f in findings}, key=lambda s: STATUS_ORDER[s])
+    )
+    severity_options = "".join(
+        f'<option value="{s.rank}">{s.value} and above</option>' for s in Severity
+    )
+    controls = (
+        '<div class="controls" id="findings-controls" hidden>'
+        '<label>Search<input type="search" id="f-text" placeholder="rule, component, text">'
+        "</label>"
+        f'<label>Status<select id="f-status"><option value="">all</option>{status_options}'
+        "</select></label>"
+        f'<label>Severity<select id="f-severity">{severity_options}</select></label>'
+        '<output id="f-count" aria-live="polite"></output></div>'
+    )
+    return (
+        '<section id="findings" aria-labelledby="h-findings">'
+        f'<h2 id="h-findings">Findings ({len(findings)})</h2>'
+        "<p>Sorted by status (fail, unknown, waived, pass) then severity. "
+        "Line numbers refer to the inventory file.</p>"
+        f"{controls}"
+        '<div class="scroll"><table id="findings-table">'
+        "<caption>Findings: what fails or is unknown, why, and what to do</caption>"
+        '<thead><tr><th scope="col">Status</th><th scope="col">Severity</th>'
+        '<th scope="col">Rule</th><th scope="col">Component</th><th scope="col">Message</th>'
+        '<th scope="col">Path</th><th scope="col">Remediation</th>'
+        '<th scope="col">References</th><th scope="col" class="num">Line</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        "</section>"
+    )
+
+
+def _unknowns(report: Report) -> str:
+    if not report.unknowns:
+        body = "<p>Nothing to establish: every fact the rules need is known.</p>"
+    else:
+        items = "".join(
+            '<li><span class="box" aria-hidden="true">☐</span>'
+            f"<strong>{_e(u.component or '(system)')}</strong>: establish "
+            f"<code>{_e(u.field)}</code> (needed by {_e(', '.join(u.rules))})</li>"
+            for u in report.unknowns
+        )
+        body = (
+            "<p>Facts the inventory does not state. Each one left unknown keeps the rules "
+            "that need it from passing.</p>"
+            f'<ul class="todo" aria-label="Facts to establish">{items}</ul>'
+        )
+    return (
+        '<section id="unknowns" aria-labelledby="h-unknowns">'
+        f'<h2 id="h-unknowns">To establish ({len(report.unknowns)})</h2>{body}</section>'
+    )
+
+
+def _risks(report: Report) -> str:
+    risks = report.risks
+    out = ['<section id="risks" aria-labelledby="h-risks"><h2 id="h-risks">Risks</h2>']
+    if risks.cutoff:
+        rows = "".join(
+            f'<tr><th scope="row">{_e(r.component)}</th><td>{_e(r.reason)}</td>'
+            f'<td class="path">{_arrowed(r.path)}</td></tr>'
+            for r in risks.cutoff
+        )
+        out.append(
+            "<table><caption>Cut-off sources: a foreign decision can stop them</caption>"
+            '<thead><tr><th scope="col">Component</th><th scope="col">Why</th>'
+            f'<th scope="col">Path from an entrypoint</th></tr></thead><tbody>{rows}</tbody>'
+            "</table>"
+        )
+    else:
+        out.append("<p>No cut-off source found.</p>")
+    out.append(
+        f"<p>{risks.cutoff_exposed} component(s) depend on a cut-off source.</p>"
+        if risks.cutoff
+        else ""
+    )
+    if risks.single_points_of_failure:
+        rows = "".join(
+            f'<tr><th scope="row">{_e(s.component)}</th><td class="num">{s.dominated}</td>'
+            f'<td class="path">{_arrowed(s.path)}</td></tr>'
+            for s in risks.single_points_of_failure
+        )
+        out.append(
+            "<table><caption>Single points of failure</caption>"
+            '<thead><tr><th scope="col">Component</th>'
+            '<th scope="col" class="num">Components reachable only through it</th>'
+            f'<th scope="col">Path from an entrypoint</th></tr></thead><tbody>{rows}</tbody>'
+            "</table>"
+        )
+    else:
+        out.append("<p>No single point of failure found.</p>")
+    if risks.foreign_spend_share is not None:
+        out.append(
+            "<p>Share of stated annual spend going to suppliers outside the trusted area: "
+            f"<strong>{risks.foreign_spend_share:.0%}</strong>.</p>"
+        )
+    else:
+        out.append("<p>Share of spend going abroad: unknown (no annual cost stated).</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _gates(report: Report) -> str:
+    rows = "".join(
+        f'<tr><th scope="row"><code>{_e(g.id)}</code></th><td>{_e(g.kind)}</td>'
+        f'<td class="num">{_e(g.threshold)}</td><td class="num">{_e(g.actual)}</td>'
+        f"<td>{'<span class=pass-text>holds</span>' if g.passed else '<span class=fail-text>fails</span>'}"
+        f"</td><td>{_e(g.source)}</td></tr>"
+        for g in report.gates
+    )
+    waivers = ""
+    if report.waivers:
+        wrows = "".join(
+            f'<tr><th scope="row"><code>{_e(w.rule)}</code></th>'
+            f"<td>{_e(w.component or '(system)')}</td><td>{_e(w.reason)}</td>"
+            f"<td>{_e(w.expires)}</td><td>{_e(w.status)}</td>"
+            f'<td class="num">{w.matched}</td></tr>'
+            for w in report.waivers
+        )
+        waivers = (
+            "<table><caption>Waivers</caption><thead><tr>"
+            '<th scope="col">Rule</th><th scope="col">Component</th><th scope="col">Reason</th>'
+            '<th scope="col">Expires</th><th scope="col">State</th>'
+            f'<th scope="col" class="num">Matched</th></tr></thead><tbody>{wrows}</tbody></table>'
+        )
+    orgs = ""
+    if report.organizations:
+        orgs = (
+            "<ul>"
+            + "".join(
+                f"<li><code>{_e(o.id)}</code>: {_e(o.note)}</li>" for o in report.organizations
+            )
+            + "</ul>"
+        )
+    return (
+        '<section id="gates" aria-labelledby="h-gates"><h2 id="h-gates">Gates</h2>'
+        "<table><caption>Gates decide the exit code: 0 when all hold, 1 otherwise</caption>"
+        '<thead><tr><th scope="col">Gate</th><th scope="col">Kind</th>'
+        '<th scope="col" class="num">Threshold</th><th scope="col" class="num">Actual</th>'
+        '<th scope="col">State</th><th scope="col">Set by</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>{waivers}{orgs}</section>"
+    )
+
+
+def _path_index(report: Report) -> dict[tuple[str, ...], int]:
+    """One highlight class per distinct finding path, most severe findings first."""
+    index: dict[tuple[str, ...], int] = {}
+    for f in _sorted_findings(report.findings):
+        if f.path and f.path not in index:
+            index[f.path] = len(index)
+    return index
+
+
+def render_html(report: Report, facts: AuditFacts) -> str:
+    """The whole report as one HTML document (``facts`` gives the value chain and the
+    control of each component, as computed for this audit)."""
+    paths = _path_index(report)
+    inv, tool = report.inventory, report.tool
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="sovcheck {_e(tool.version)}">'
+        f"<title>sovcheck: {_e(inv.system)}</title>"
+        f"<style>{_CSS.strip()}</style></head><body>"
+        f"{_header(report)}<main>"
+        f"{_objectives(report)}{_chain(report, facts, paths)}{_findings(report, paths)}"
+        f"{_unknowns(report)}{_risks(report)}{_gates(report)}"
+        "</main>"
+        f"<footer><p>{_e(tool.name)} {_e(tool.version)} · report format "
+        f"{report.report_version} · inventory sha256 <code>{_e(inv.sha256)}</code> · rubric "
+        f"{_e(report.rubric.id)} sha256 <code>{_e(report.rubric.sha256)}</code></p></footer>"
+        f"<script>{_JS.strip()}</script>"
+        "</body></html>\n"
+    )

@@ -1,0 +1,437 @@
+"""The value chain as a picture: inline SVG (for the HTML report and ``sovcheck graph``),
+Graphviz DOT and a Mermaid flowchart (renders in GitHub Markdown).
+
+Nodes are coloured by the trust of their supplier's control chain (home, trusted, foreign,
+unknown) with a colour-blind-safe palette (Okabe and Ito), and each trust also has a shape
+in the node's band and a word on its second line, so colour is never the only cue. Edges
+are dashed per relation, with a legend. Pure functions: same chain, same bytes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from html import escape
+from typing import assert_never
+
+from sovcheck.graph import ValueChain
+from sovcheck.layout import LAYER_ORDER, Layout, NodeBox, layout
+from sovcheck.rules.facts import AuditFacts
+from sovcheck.rules.values import Unknown
+
+TRUSTS: tuple[str, ...] = ("home", "trusted", "foreign", "unknown")
+# (tint for the fill, strong colour for the band and border): Okabe-Ito bluish green,
+# blue, vermillion, and a neutral grey for what is not known
+TRUST_COLOURS: dict[str, tuple[str, str]] = {
+    "home": ("#d5f0e6", "#009e73"),
+    "trusted": ("#d4e6f4", "#0072b2"),
+    "foreign": ("#fae0cf", "#d55e00"),
+    "unknown": ("#eeeeee", "#6e6e6e"),
+}
+TRUST_WORDS = {
+    "home": "home control",
+    "trusted": "trusted control",
+    "foreign": "foreign control",
+    "unknown": "control unknown",
+}
+RELATION_DASH: dict[str, str] = {
+    "runs_on": "",
+    "calls": "8 4",
+    "uses": "2 3",
+    "trained_on": "10 3 2 3",
+    "powered_by": "1 5",
+    "maintained_by": "14 5",
+    "depends_on": "5 2 5 7",
+}
+WARNING_FILL = "#f0e442"  # Okabe-Ito yellow
+EDGE_COLOUR = "#4d4d4d"
+FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+LEGEND_HEIGHT = 88.0
+MIN_WIDTH = 780.0
+
+_STYLE = """
+.vc .edge path.line{fill:none;stroke:#4d4d4d;stroke-width:1.4}
+.vc.highlighting .node,.vc.highlighting .edge{opacity:.22}
+.vc.highlighting .node.hl,.vc.highlighting .edge.hl{opacity:1}
+.vc .edge.hl path.line{stroke:#000;stroke-width:3.2}
+.vc .node.hl rect.box{stroke:#000;stroke-width:3}
+"""
+
+
+def node_trust(facts: AuditFacts) -> dict[str, str]:
+    """Each component's control (home, trusted or foreign), or "unknown"."""
+    result: dict[str, str] = {}
+    for i, cid in enumerate(facts.chain.ids):
+        value = facts.get(i, "control")
+        known = not isinstance(value, Unknown) and value in TRUSTS
+        result[cid] = str(value) if known else "unknown"
+    return result
+
+
+def path_class(index: int) -> str:
+    """The CSS class marking the nodes and edges of ``highlight_paths[index]``."""
+    return f"hp-{index}"
+
+
+def _a(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def _n(value: float) -> str:
+    return f"{round(value + 0.0, 1):g}"
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _path_memberships(
+    highlight_paths: Sequence[tuple[str, ...]],
+) -> tuple[dict[str, list[int]], dict[frozenset[str], list[int]]]:
+    nodes: dict[str, list[int]] = {}
+    pairs: dict[frozenset[str], list[int]] = {}
+    for k, path in enumerate(highlight_paths):
+        for cid in path:
+            if k not in nodes.setdefault(cid, []):
+                nodes[cid].append(k)
+        for a, b in itertools.pairwise(path):
+            key = frozenset((a, b))
+            if k not in pairs.setdefault(key, []):
+                pairs[key].append(k)
+    return nodes, pairs
+
+
+def _classes(base: str, indices: Iterable[int]) -> str:
+    return " ".join([base, *(path_class(k) for k in indices)])
+
+
+def _edge_d(
+    src: NodeBox, dst: NodeBox, via: tuple[tuple[float, float], ...], h: float, offset: float
+) -> str:
+    """A smooth path from the source box to the target box through the waypoints, leaving
+    and entering each box vertically."""
+    x1, x2 = src.x + offset, dst.x + offset
+    if dst.y == src.y:
+        y1, y2 = src.y - h / 2, dst.y - h / 2 - 2
+        return (
+            f"M{_n(x1)},{_n(y1)} C{_n(x1)},{_n(y1 - 34)} {_n(x2)},{_n(y2 - 34)} {_n(x2)},{_n(y2)}"
+        )
+    down = dst.y > src.y
+    y1 = src.y + h / 2 if down else src.y - h / 2
+    y2 = dst.y - h / 2 - 2 if down else dst.y + h / 2 + 2
+    points = [(x1, y1), *((x + offset, y) for x, y in via), (x2, y2)]
+    parts = [f"M{_n(x1)},{_n(y1)}"]
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        mid = (ay + by) / 2
+        parts.append(f"C{_n(ax)},{_n(mid)} {_n(bx)},{_n(mid)} {_n(bx)},{_n(by)}")
+    return " ".join(parts)
+
+
+def _trust_glyph(trust: str, cx: float, cy: float) -> str:
+    if trust == "home":
+        return f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="4" fill="#fff"/>'
+    if trust == "trusted":
+        return f'<rect x="{_n(cx - 3.5)}" y="{_n(cy - 3.5)}" width="7" height="7" fill="#fff"/>'
+    if trust == "foreign":
+        return (
+            f'<path d="M{_n(cx)},{_n(cy - 5)} L{_n(cx + 5)},{_n(cy + 4)} '
+            f'L{_n(cx - 5)},{_n(cy + 4)} Z" fill="#fff"/>'
+        )
+    return (
+        f'<text x="{_n(cx)}" y="{_n(cy + 4)}" text-anchor="middle" font-size="11" '
+        f'font-weight="bold" fill="#fff">?</text>'
+    )
+
+
+def _warning(x: float, y: float) -> str:
+    """A yellow warning triangle with an exclamation mark, its top at (x, y)."""
+    return (
+        f'<path d="M{_n(x)},{_n(y)} L{_n(x + 10)},{_n(y + 17)} L{_n(x - 10)},{_n(y + 17)} Z" '
+        f'fill="{WARNING_FILL}" stroke="#000" stroke-width="1.2" stroke-linejoin="round"/>'
+        f'<text x="{_n(x)}" y="{_n(y + 15)}" text-anchor="middle" font-size="11" '
+        f'font-weight="bold" fill="#000">!</text>'
+    )
+
+
+def render_svg(
+    chain: ValueChain,
+    node_trust: Mapping[str, str],
+    failing: set[str] | frozenset[str],
+    highlight_paths: Sequence[tuple[str, ...]] = (),
+    *,
+    title: str = "Value chain",
+    inline: bool = False,
+) -> str:
+    """The value chain as one ``<svg>`` element (no XML declaration: inline it or save it).
+
+    ``node_trust`` maps each id to home, trusted, foreign or unknown (missing ids are
+    unknown); ``failing`` marks nodes with failing findings; the nodes and edges of
+    ``highlight_paths[k]`` carry the CSS class ``hp-k``. ``inline`` leaves out the
+    namespace declaration, which HTML does not need.
+    """
+    lay: Layout = layout(chain)
+    boxes = lay.by_id()
+    w, h = lay.node_width, lay.node_height
+    width = max(lay.width, MIN_WIDTH)
+    shift = (width - lay.width) / 2
+    height = lay.height + LEGEND_HEIGHT
+    path_nodes, path_pairs = _path_memberships(highlight_paths)
+    counts: dict[str, int] = dict.fromkeys(TRUSTS, 0)
+    for cid in chain.ids:
+        counts[node_trust.get(cid, "unknown")] += 1
+    summary = ", ".join(f"{counts[t]} {TRUST_WORDS[t]}" for t in TRUSTS if counts[t])
+    out: list[str] = []
+    xmlns = "" if inline else 'xmlns="http://www.w3.org/2000/svg" '
+    out.append(
+        f'<svg {xmlns}class="vc" role="img" '
+        f'aria-labelledby="vc-title vc-desc" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="{_n(width)}" height="{_n(height)}" font-family="{FONT}">'
+    )
+    out.append(f'<title id="vc-title">{_a(title)}</title>')
+    out.append(
+        f'<desc id="vc-desc">{len(chain)} components in layers from energy at the bottom '
+        f"to applications at the top (teams above them), {len(lay.edges)} relations; "
+        f"{_a(summary)}; {len(failing)} with failing findings, marked with a warning "
+        f"triangle.</desc>"
+    )
+    out.append(f"<style>{_STYLE.strip()}</style>")
+    out.append(
+        '<defs><marker id="vc-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
+        'orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 Z" fill="{EDGE_COLOUR}"/></marker></defs>'
+    )
+    out.append(f'<g transform="translate({_n(shift)},0)">')
+    # layer bands and names
+    out.append('<g class="layers">')
+    for k, band in enumerate(lay.layers):
+        top = band.y - h / 2 - 16
+        band_h = (band.rows - 1) * 96.0 + h + 32
+        fill = "#f6f6f6" if k % 2 == 0 else "#ffffff"
+        out.append(
+            f'<rect x="4" y="{_n(top)}" width="{_n(lay.width - 8)}" height="{_n(band_h)}" '
+            f'fill="{fill}"/>'
+            f'<text x="16" y="{_n(band.y + 4)}" font-size="12" fill="#333" '
+            f'font-style="italic">{_a(band.kind)}</text>'
+        )
+    out.append("</g>")
+    # edges, with parallel edges between one pair spread apart
+    pair_total: dict[tuple[str, str], int] = {}
+    for e in lay.edges:
+        pair_total[(e.source, e.target)] = pair_total.get((e.source, e.target), 0) + 1
+    pair_seen: dict[tuple[str, str], int] = {}
+    out.append('<g class="edges">')
+    for e in lay.edges:
+        key = (e.source, e.target)
+        k = pair_seen.get(key, 0)
+        pair_seen[key] = k + 1
+        offset = (k - (pair_total[key] - 1) / 2) * 10
+        d = _edge_d(boxes[e.source], boxes[e.target], e.via, h, offset)
+        dash = RELATION_DASH.get(e.relation, "")
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        cls = _classes(f"edge rel-{e.relation}", path_pairs.get(frozenset(key), []))
+        out.append(
+            f'<g class="{cls}"><title>{_a(e.source)} {_a(e.relation)} {_a(e.target)}</title>'
+            f'<path class="line" d="{d}"{dash_attr} marker-end="url(#vc-arrow)"/></g>'
+        )
+    out.append("</g>")
+    # nodes
+    out.append('<g class="nodes">')
+    for i, box in enumerate(lay.nodes):
+        comp = chain.components[i]
+        trust = node_trust.get(box.id, "unknown")
+        tint, strong = TRUST_COLOURS.get(trust, TRUST_COLOURS["unknown"])
+        x0, y0 = box.x - w / 2, box.y - h / 2
+        fails = box.id in failing
+        cls = _classes(
+            f"node trust-{trust}" + (" failing" if fails else ""), path_nodes.get(box.id, [])
+        )
+        tip = f"{box.id}: {comp.name} ({box.kind}); {TRUST_WORDS[trust]}"
+        if fails:
+            tip += "; failing findings"
+        dash = ' stroke-dasharray="4 3"' if trust == "unknown" else ""
+        out.append(f'<g class="{cls}" data-id="{_a(box.id)}"><title>{_a(tip)}</title>')
+        out.append(
+            f'<rect class="box" x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" height="{_n(h)}" '
+            f'rx="5" fill="{tint}" stroke="{strong}" stroke-width="1.5"{dash}/>'
+            f'<rect x="{_n(x0)}" y="{_n(y0)}" width="16" height="{_n(h)}" rx="5" '
+            f'fill="{strong}"/>'
+        )
+        out.append(_trust_glyph(trust, x0 + 8, box.y))
+        out.append(
+            f'<text x="{_n(x0 + 22)}" y="{_n(box.y - 4)}" font-size="11" font-weight="bold" '
+            f'fill="#111">{_a(_short(box.id, 19))}</text>'
+            f'<text x="{_n(x0 + 22)}" y="{_n(box.y + 13)}" font-size="10.5" fill="#333">'
+            f"{_a(box.kind)} · {_a(TRUST_WORDS[trust])}</text>"
+        )
+        if fails:
+            out.append(_warning(x0 + w - 4, y0 - 9))
+        out.append("</g>")
+    out.append("</g>")
+    out.append("</g>")
+    out.append(_legend(width, lay.height))
+    out.append("</svg>")
+    return "".join(out) + "\n"
+
+
+def _legend(width: float, top: float) -> str:
+    out = [f'<g class="legend" transform="translate(16,{_n(top + 8)})" font-size="11">']
+    out.append('<text x="0" y="10" font-weight="bold" fill="#111">Control</text>')
+    x = 64.0
+    for trust in TRUSTS:
+        tint, strong = TRUST_COLOURS[trust]
+        dash = ' stroke-dasharray="4 3"' if trust == "unknown" else ""
+        out.append(
+            f'<rect x="{_n(x)}" y="0" width="30" height="14" rx="3" fill="{tint}" '
+            f'stroke="{strong}"{dash}/><rect x="{_n(x)}" y="0" width="12" height="14" rx="3" '
+            f'fill="{strong}"/>'
+        )
+        out.append(_trust_glyph(trust, x + 6, 7).replace('r="4"', 'r="3"'))
+        out.append(f'<text x="{_n(x + 36)}" y="11" fill="#111">{TRUST_WORDS[trust]}</text>')
+        x += 140
+    out.append(_warning(x + 10, -2))
+    out.append(f'<text x="{_n(x + 26)}" y="11" fill="#111">failing findings</text>')
+    out.append('<text x="0" y="40" font-weight="bold" fill="#111">Relations</text>')
+    x, y = 64.0, 36.0
+    for relation, dash in RELATION_DASH.items():
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<path d="M{_n(x)},{_n(y)} H{_n(x + 34)}" stroke="{EDGE_COLOUR}" '
+            f'stroke-width="1.6"{dash_attr} marker-end="url(#vc-arrow)"/>'
+            f'<text x="{_n(x + 42)}" y="{_n(y + 4)}" fill="#111">{relation}</text>'
+        )
+        x += 140
+        if x + 130 > width - 16:
+            x, y = 64.0, y + 22
+    out.append(
+        f'<text x="0" y="{_n(y + 30)}" fill="#333">An arrow points from a component to the one '
+        f"it lists (runs_on, calls, ...).</text>"
+    )
+    out.append("</g>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------- DOT
+
+
+def _dot_q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+DOT_STYLE = {
+    "runs_on": "solid",
+    "calls": "dashed",
+    "uses": "dotted",
+    "trained_on": "dashed",
+    "powered_by": "dotted",
+    "maintained_by": "dashed",
+    "depends_on": "solid",
+}
+
+
+def render_dot(chain: ValueChain, node_trust: Mapping[str, str]) -> str:
+    """Graphviz DOT: one rank per layer, applications on top, energy at the bottom."""
+    out = [
+        "digraph value_chain {",
+        "  rankdir=TB;",
+        '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=11];',
+        '  edge [fontname="DejaVu Sans", fontsize=9, color="#4d4d4d"];',
+    ]
+    for comp in chain.components:
+        trust = node_trust.get(comp.id, "unknown")
+        tint, strong = TRUST_COLOURS.get(trust, TRUST_COLOURS["unknown"])
+        style = '"rounded,filled,dashed"' if trust == "unknown" else '"rounded,filled"'
+        label = f"{comp.id}\n{comp.kind.value} · {TRUST_WORDS[trust]}"
+        out.append(
+            f"  {_dot_q(comp.id)} [label={_dot_q(label)}, fillcolor={_dot_q(tint)}, "
+            f"color={_dot_q(strong)}, style={style}, tooltip={_dot_q(comp.name)}];"
+        )
+    for kind in reversed(LAYER_ORDER):
+        same = [c.id for c in chain.components if c.kind is kind]
+        if same:
+            out.append("  { rank=same; " + " ".join(_dot_q(c) + ";" for c in same) + " }")
+    for i, deps in enumerate(chain.deps):
+        for j, relation in deps:
+            out.append(
+                f"  {_dot_q(chain.ids[i])} -> {_dot_q(chain.ids[j])} "
+                f"[label={_dot_q(relation.value)}, style={DOT_STYLE[relation.value]}];"
+            )
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------- Mermaid
+
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def mermaid_ids(ids: Sequence[str]) -> dict[str, str]:
+    """Mermaid node ids: letters, digits and underscores, prefixed (so no id is a keyword
+    such as ``end``, or starts with ``o``/``x`` right after a link), unique."""
+    result: dict[str, str] = {}
+    used: set[str] = set()
+    for cid in ids:
+        base = "n_" + _MERMAID_UNSAFE.sub("_", cid)
+        name, k = base, 2
+        while name in used:
+            name, k = f"{base}_{k}", k + 1
+        used.add(name)
+        result[cid] = name
+    return result
+
+
+def _mermaid_text(text: str) -> str:
+    return '"' + text.replace('"', "#quot;").replace("\n", " ") + '"'
+
+
+def render_mermaid(chain: ValueChain, node_trust: Mapping[str, str]) -> str:
+    """A Mermaid flowchart, bottom to top like the value chain: each link goes from a
+    component up to the one that lists it, labelled with the relation the upper one states
+    (``A ---|runs_on| B`` drawn with B above A reads "B runs_on A"); links carry no arrow
+    head so that they are not read the wrong way round."""
+    names = mermaid_ids(chain.ids)
+    out = [
+        "flowchart BT",
+        "  %% sovcheck value chain: a link from a lower component to the one above that",
+        "  %% lists it under the relation in its label",
+    ]
+    for trust in TRUSTS:
+        tint, strong = TRUST_COLOURS[trust]
+        dash = ",stroke-dasharray:4 3" if trust == "unknown" else ""
+        out.append(f"  classDef {trust} fill:{tint},stroke:{strong},color:#111{dash}")
+    for comp in chain.components:
+        trust = node_trust.get(comp.id, "unknown")
+        label = f"{comp.id}<br/>{comp.kind.value} · {TRUST_WORDS[trust]}"
+        out.append(f"  {names[comp.id]}[{_mermaid_text(label)}]")
+    for i, deps in enumerate(chain.deps):
+        for j, relation in deps:
+            out.append(f"  {names[chain.ids[j]]} ---|{relation.value}| {names[chain.ids[i]]}")
+    for trust in TRUSTS:
+        members = [names[c] for c in chain.ids if node_trust.get(c, "unknown") == trust]
+        if members:
+            out.append(f"  class {','.join(members)} {trust}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------- CLI entry
+
+
+class GraphFormat(StrEnum):
+    SVG = "svg"
+    DOT = "dot"
+    MERMAID = "mermaid"
+
+
+def render_graph(facts: AuditFacts, fmt: GraphFormat) -> str:
+    """``sovcheck graph INVENTORY --format svg|dot|mermaid``: the value chain alone."""
+    trust = node_trust(facts)
+    chain = facts.chain
+    if fmt is GraphFormat.SVG:
+        return render_svg(chain, trust, frozenset(), (), title=facts.inventory.system.name)
+    if fmt is GraphFormat.DOT:
+        return render_dot(chain, trust)
+    if fmt is GraphFormat.MERMAID:
+        return render_mermaid(chain, trust)
+    assert_never(fmt)
