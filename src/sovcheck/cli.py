@@ -37,6 +37,7 @@ from sovcheck.formats import (
     render_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
+from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
@@ -583,6 +584,45 @@ def graph(
         write_atomically(output, text, [inventory])
     else:
         sys.stdout.write(text)
+
+
+@app.command("import")
+def import_bom_command(
+    bom: Annotated[
+        Path,
+        typer.Argument(
+            help="SBOM or AI-BOM: CycloneDX 1.4-1.6 (JSON or XML), SPDX 2.3 JSON or SPDX 3 JSON-LD.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Inventory file to write (JSON when it ends in .json); default: standard output.",
+        ),
+    ] = None,
+    system_name: Annotated[
+        str | None,
+        typer.Option("--system-name", help="System name (default: what the BOM describes)."),
+    ] = None,
+    home: Annotated[
+        str,
+        typer.Option(
+            "--home", help="ISO 3166-1 alpha-2 code of the jurisdiction the system serves."
+        ),
+    ] = "FR",
+) -> None:
+    """Turn a BOM into an inventory to review: inferred facts are marked, unknowns stay unknown."""
+    data, header = import_bom(bom, system_name=system_name, home=home)
+    as_json = output is not None and output.suffix.lower() == ".json"
+    text = dump_inventory(data, header, as_json=as_json)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text, [bom])
+        typer.echo(f"{output}: inventory of {len(data['components'])} components written", err=True)
 
 
 @catalog_app.command("search")
