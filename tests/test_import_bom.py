@@ -349,3 +349,23 @@ def test_ten_thousand_components(tmp_path: Path) -> None:
     assert "10001 components (1 application, 10000 library)" in header
     loaded = load_back(data, header, as_json=True, name="big.json")
     assert len(loaded.inventory.components) == 10_001
+
+
+def test_inferred_facts_are_listed_in_the_report(tmp_path):
+    """What an importer inferred is marked in the inventory and listed in the audit report."""
+    from tests.conftest import audit
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    bom = corpus / "cyclonedx" / "hf-rust-aibom-naveenbhav-1.6.json"
+    if not bom.exists():
+        pytest.skip(f"the shared BOM corpus is not at {corpus}")
+    data, header = import_bom(bom, system_name=None, home="FR")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(dump_inventory(data, header, as_json=False), encoding="utf-8")
+    report = audit(inventory)
+    assert (
+        "component",
+        "llama-3.1-8b",
+        "supplier",
+        "Hugging Face namespace 'meta-llama' in purl, catalog organization meta",
+    ) in {(f.subject, f.id, f.field, f.how) for f in report.inferred}

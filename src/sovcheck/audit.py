@@ -12,9 +12,11 @@ from sovcheck.engine import EngineResult, evaluate
 from sovcheck.graph import ValueChain
 from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import LoadedRubric
+from sovcheck.model.inventory import Inventory
 from sovcheck.model.report import (
     CutoffRisk,
     FactAge,
+    InferredFact,
     InventoryInfo,
     OrganizationNote,
     Report,
@@ -90,8 +92,22 @@ def audit_with_facts(
             for o in facts.orgs.overridden
         ),
         stale_facts=_stale_facts(facts, options),
+        inferred=_inferred(inventory),
     )
     return report, facts
+
+
+def _inferred(inventory: Inventory) -> tuple[InferredFact, ...]:
+    found = [
+        InferredFact(subject="component", id=c.id, field=field, how=how)
+        for c in inventory.components
+        for field, how in (c.inferred or {}).items()
+    ] + [
+        InferredFact(subject="organization", id=o.id, field=field, how=how)
+        for o in inventory.organizations
+        for field, how in (o.inferred or {}).items()
+    ]
+    return tuple(sorted(found, key=lambda f: (f.subject, f.id, f.field)))
 
 
 def _stale_facts(facts: AuditFacts, options: AuditOptions) -> tuple[FactAge, ...]:

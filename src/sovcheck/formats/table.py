@@ -122,6 +122,13 @@ def render(report: Report) -> str:
             out.append(f"  waiver {w.rule}{target} (expires {w.expires}): {w.status}")
     for org in report.organizations:
         out.append(f"  organization {org.id}: {org.note}")
+    if report.inferred:
+        out.append("")
+        out.append(
+            f"Inferred, not stated ({len(report.inferred)}); the audit relies on them, check them:"
+        )
+        for inferred in report.inferred:
+            out.append(f"  {inferred.subject} {inferred.id}: {inferred.field} - {inferred.how}")
     if report.stale_facts:
         out.append("")
         out.append(f"Facts older than allowed ({len(report.stale_facts)}); check them again:")

@@ -170,6 +170,15 @@ class FactAge(_Model):
     age_days: int
 
 
+class InferredFact(_Model):
+    """A fact an importer inferred rather than read: the audit relies on it, a person should check it."""
+
+    subject: Literal["component", "organization"]
+    id: str
+    field: str
+    how: str
+
+
 class Report(_Model):
     report_version: int = REPORT_VERSION
     tool: ToolInfo
@@ -185,3 +194,4 @@ class Report(_Model):
     waivers: tuple[WaiverState, ...]
     organizations: tuple[OrganizationNote, ...]
     stale_facts: tuple[FactAge, ...] = ()
+    inferred: tuple[InferredFact, ...] = ()
