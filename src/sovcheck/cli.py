@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, assert_never
 
 import typer
-from tabulate import tabulate
 
 from sovcheck import __version__, plan
 from sovcheck import catalog as catalog_module
@@ -34,6 +33,7 @@ from sovcheck.formats import (
     gap_json,
     gap_markdown,
     gap_table,
+    listing,
     render_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
@@ -338,13 +338,7 @@ def schema(
 @rubric_app.command("list")
 def rubric_list() -> None:
     """The shipped rubrics."""
-    rows = []
-    for name in shipped_rubrics():
-        r = load_rubric(name).rubric
-        rows.append([r.id, r.version, len(r.rules), ", ".join(o.id for o in r.objectives), r.title])
-    typer.echo(
-        tabulate(rows, headers=["Id", "Version", "Rules", "Objectives", "Title"], tablefmt="simple")
-    )
+    sys.stdout.write(listing.render_rubric_list([load_rubric(n).rubric for n in shipped_rubrics()]))
 
 
 @rubric_app.command("show")
@@ -352,57 +346,7 @@ def rubric_show(
     rubric_id: Annotated[str, typer.Argument(help="Rubric id or path.", show_default=False)],
 ) -> None:
     """A rubric's objectives, levels and rules with their references."""
-    loaded = load_rubric(rubric_id)
-    r = loaded.rubric
-    typer.echo(f"{r.title} ({r.id} v{r.version})")
-    if r.description:
-        typer.echo(r.description.strip())
-    typer.echo("")
-    typer.echo(
-        tabulate(
-            [
-                [o.id, o.title, f"{o.weight:g}", "-" if o.threshold is None else f"{o.threshold:g}"]
-                for o in r.objectives
-            ],
-            headers=["Objective", "Title", "Weight", "Threshold"],
-            tablefmt="simple",
-        )
-    )
-    typer.echo("")
-    typer.echo(
-        tabulate(
-            [
-                [
-                    lv.level,
-                    lv.name,
-                    f"{lv.min_score:g}",
-                    lv.max_failing_severity.value if lv.max_failing_severity else "-",
-                ]
-                for lv in r.levels
-            ],
-            headers=["Level", "Name", "Min score", "Worst failing allowed"],
-            tablefmt="simple",
-        )
-    )
-    typer.echo("")
-    typer.echo(
-        tabulate(
-            [
-                [
-                    rule.id,
-                    rule.objective,
-                    rule.severity.value,
-                    f"{rule.weight:g}",
-                    rule.title,
-                    "; ".join(rule.references),
-                ]
-                for rule in r.rules
-            ],
-            headers=["Rule", "Objective", "Severity", "Weight", "Title", "References"],
-            tablefmt="simple",
-            maxcolwidths=[None, None, None, None, 40, 50],
-        )
-    )
+    sys.stdout.write(listing.render_rubric(load_rubric(rubric_id).rubric))
 
 
 class GapFormat(StrEnum):
@@ -635,17 +579,7 @@ def catalog_search(
     ],
 ) -> None:
     """Find organizations in the catalog."""
-    found = catalog_module.search(builtin_catalog(), text)
-    if not found:
-        typer.echo(f"no organization matches '{text}'")
-        return
-    typer.echo(
-        tabulate(
-            [[o.id, o.name, o.country or "?", o.parent or "-", ", ".join(o.roles)] for o in found],
-            headers=["Id", "Name", "Country", "Parent", "Roles"],
-            tablefmt="simple",
-        )
-    )
+    sys.stdout.write(listing.render_search(catalog_module.search(builtin_catalog(), text), text))
 
 
 @catalog_app.command("show")
@@ -660,74 +594,19 @@ def catalog_show(
     """An organization with its control chain and the laws that reach it; or a country's laws."""
     catalog = builtin_catalog()
     org = catalog.organizations.get(ident)
-    if org is None:
-        _show_jurisdiction(ident)
-        return
-    orgs = catalog_module.Organizations(catalog, [])
-    typer.echo(f"{org.name} ({org.id})")
-    typer.echo(
-        f"  country: {org.country or 'unknown'}   roles: {', '.join(org.roles) or '-'}   "
-        f"as of {org.as_of.isoformat()}   defined in {catalog.organization_files[org.id]}"
-    )
-    if org.notes:
-        typer.echo("  " + " ".join(org.notes.split()))
-    typer.echo("")
-    typer.echo("Control chain:")
-    for depth, link in enumerate(orgs.control_chain(org.id)):
-        typer.echo(
-            f"  {'  ' * depth}{'-> ' if depth else ''}{link.id} ({link.name}, {link.country or 'country unknown'})"
+    group = next((g for g in catalog.jurisdictions.groups if g.id == ident), None)
+    if org is not None:
+        sys.stdout.write(listing.render_organization(catalog, org))
+    elif group is not None:
+        sys.stdout.write(listing.render_group(group))
+    elif ident in {c.code for c in catalog.jurisdictions.countries} or catalog.laws_of(ident):
+        sys.stdout.write(listing.render_country_laws(ident, catalog.laws_of(ident)))
+    else:
+        names = sorted(catalog.organizations) + sorted(catalog.group_members)
+        raise UsageError(
+            f"'{ident}' is not an organization, country or group of the catalog"
+            f"{did_you_mean(ident, names)}; try: sovcheck catalog search {ident}"
         )
-    laws = orgs.laws_reaching(org.id)
-    typer.echo("")
-    typer.echo(
-        "Laws that reach it through its control chain:"
-        if laws
-        else "No catalogued law with reach over data reaches it."
-    )
-    for law in laws:
-        typer.echo(
-            f"  {law.short or law.title} - {law.citation} [{law.country}, {law.effect.value}]"
-        )
-        typer.echo(f"    {' '.join(law.reach.split())}")
-        typer.echo(f"    source: {law.sources[0]} (as of {law.as_of.isoformat()})")
-    if org.certifications:
-        typer.echo("")
-        typer.echo("Certifications:")
-        for cert in org.certifications:
-            typer.echo(
-                f"  {cert.id}: {cert.scope or ''} (as of {cert.as_of.isoformat()}; {cert.sources[0]})"
-            )
-    typer.echo("")
-    typer.echo("Sources:")
-    for source in org.sources:
-        typer.echo(f"  {source}")
-
-
-def _show_jurisdiction(ident: str) -> None:
-    catalog = builtin_catalog()
-    groups = catalog.group_members
-    if ident in groups:
-        group = next(g for g in catalog.jurisdictions.groups if g.id == ident)
-        typer.echo(
-            f"{group.name} ({group.id}), as of {group.as_of.isoformat()}: {', '.join(group.members)}"
-        )
-        typer.echo(f"  source: {group.sources[0]}")
-        return
-    laws = catalog.laws_of(ident)
-    if laws or ident in {c.code for c in catalog.jurisdictions.countries}:
-        typer.echo(
-            f"Laws of {ident} in the catalog:" if laws else f"No law of {ident} in the catalog."
-        )
-        for law in laws:
-            typer.echo(
-                f"  {law.id}: {law.short or law.title} - {law.citation} [{law.effect.value}]"
-            )
-        return
-    names = sorted(catalog.organizations) + sorted(groups)
-    raise UsageError(
-        f"'{ident}' is not an organization, country or group of the catalog{did_you_mean(ident, names)}; "
-        f"try: sovcheck catalog search {ident}"
-    )
 
 
 def main() -> None:

@@ -1,0 +1,137 @@
+"""Plain-text listings of rubrics and of the catalog (``sovcheck rubric`` and ``catalog``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tabulate import tabulate
+
+from sovcheck.catalog import Catalog, Organizations
+from sovcheck.model.catalog import CatalogOrganization, Group, Law
+from sovcheck.model.rubric import Rubric
+
+
+def render_rubric_list(rubrics: Sequence[Rubric]) -> str:
+    rows = [
+        [r.id, r.version, len(r.rules), ", ".join(o.id for o in r.objectives), r.title]
+        for r in rubrics
+    ]
+    headers = ["Id", "Version", "Rules", "Objectives", "Title"]
+    return tabulate(rows, headers=headers, tablefmt="simple") + "\n"
+
+
+def render_rubric(r: Rubric) -> str:
+    out = [f"{r.title} ({r.id} v{r.version})"]
+    if r.description:
+        out.append(" ".join(r.description.split()))
+    objectives = [
+        [o.id, o.title, f"{o.weight:g}", "-" if o.threshold is None else f"{o.threshold:g}"]
+        for o in r.objectives
+    ]
+    levels = [
+        [
+            lv.level,
+            lv.name,
+            f"{lv.min_score:g}",
+            lv.max_failing_severity.value if lv.max_failing_severity else "-",
+        ]
+        for lv in r.levels
+    ]
+    rules = [
+        [
+            rule.id,
+            rule.objective,
+            rule.severity.value,
+            f"{rule.weight:g}",
+            rule.title,
+            "; ".join(rule.references),
+        ]
+        for rule in r.rules
+    ]
+    out += [
+        "",
+        tabulate(
+            objectives, headers=["Objective", "Title", "Weight", "Threshold"], tablefmt="simple"
+        ),
+        "",
+        tabulate(
+            levels,
+            headers=["Level", "Name", "Min score", "Worst failing allowed"],
+            tablefmt="simple",
+        ),
+        "",
+        tabulate(
+            rules,
+            headers=["Rule", "Objective", "Severity", "Weight", "Title", "References"],
+            tablefmt="simple",
+            maxcolwidths=[None, None, None, None, 40, 50],
+        ),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def render_search(found: Sequence[CatalogOrganization], text: str) -> str:
+    if not found:
+        return f"no organization matches '{text}'\n"
+    rows = [[o.id, o.name, o.country or "?", o.parent or "-", ", ".join(o.roles)] for o in found]
+    return (
+        tabulate(rows, headers=["Id", "Name", "Country", "Parent", "Roles"], tablefmt="simple")
+        + "\n"
+    )
+
+
+def render_organization(catalog: Catalog, org: CatalogOrganization) -> str:
+    """An organization with its control chain and the laws that reach it through that chain."""
+    orgs = Organizations(catalog, [])
+    out = [
+        f"{org.name} ({org.id})",
+        f"  country: {org.country or 'unknown'}   roles: {', '.join(org.roles) or '-'}   "
+        f"as of {org.as_of.isoformat()}   defined in {catalog.organization_files[org.id]}",
+    ]
+    if org.notes:
+        out.append("  " + " ".join(org.notes.split()))
+    out += ["", "Control chain:"]
+    for depth, link in enumerate(orgs.control_chain(org.id)):
+        arrow = "-> " if depth else ""
+        out.append(
+            f"  {'  ' * depth}{arrow}{link.id} ({link.name}, {link.country or 'country unknown'})"
+        )
+    laws = orgs.laws_reaching(org.id)
+    out.append("")
+    out.append(
+        "Laws that reach it through its control chain:"
+        if laws
+        else "No catalogued law with reach over data reaches it."
+    )
+    for law in laws:
+        out.append(
+            f"  {law.short or law.title} - {law.citation} [{law.country}, {law.effect.value}]"
+        )
+        out.append(f"    {' '.join(law.reach.split())}")
+        out.append(f"    source: {law.sources[0]} (as of {law.as_of.isoformat()})")
+    if org.certifications:
+        out += ["", "Certifications:"]
+        for cert in org.certifications:
+            out.append(
+                f"  {cert.id}: {cert.scope or ''} (as of {cert.as_of.isoformat()}; {cert.sources[0]})"
+            )
+    out += ["", "Sources:", *(f"  {source}" for source in org.sources)]
+    return "\n".join(out) + "\n"
+
+
+def render_group(group: Group) -> str:
+    return (
+        f"{group.name} ({group.id}), as of {group.as_of.isoformat()}: {', '.join(group.members)}\n"
+        f"  source: {group.sources[0]}\n"
+    )
+
+
+def render_country_laws(code: str, laws: Sequence[Law]) -> str:
+    if not laws:
+        return f"No law of {code} in the catalog.\n"
+    lines = [f"Laws of {code} in the catalog:"]
+    lines += [
+        f"  {law.id}: {law.short or law.title} - {law.citation} [{law.effect.value}]"
+        for law in laws
+    ]
+    return "\n".join(lines) + "\n"
