@@ -133,3 +133,20 @@ def test_table_report_golden(cli):
     result = cli("audit", "inventories/hospital-us-cloud.yaml", "--today", "2026-11-23")
     assert result.code == 1
     check_golden("audit/hospital-us-cloud.txt", result.out)
+
+
+@pytest.mark.parametrize("rubric", ["secnumcloud", "eu-csf"])
+@pytest.mark.parametrize("path", sorted(INVENTORIES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_reference_inventory_golden_report_under_each_rubric(cli, path, rubric):
+    result = cli(
+        "audit",
+        path.relative_to(INVENTORIES.parent),
+        "--rubric",
+        rubric,
+        "--format",
+        "json",
+        "--today",
+        "2026-11-23",
+    )
+    assert result.code in (0, 1), result.err
+    check_golden(f"audit/{rubric}/{path.stem}.json", result.out)
