@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sovcheck import __version__
 from sovcheck.catalog import Catalog, Organizations, trust_area
 from sovcheck.engine import EngineResult, evaluate
+from sovcheck.gcpause import paused_gc
 from sovcheck.graph import ValueChain
 from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import LoadedRubric
@@ -57,6 +58,13 @@ def audit_with_facts(
     loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
 ) -> tuple[Report, AuditFacts]:
     """The report and the facts it was computed from (renderers that draw the graph need them)."""
+    with paused_gc():
+        return _audit_with_facts(loaded, rubric, catalog, options)
+
+
+def _audit_with_facts(
+    loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
+) -> tuple[Report, AuditFacts]:
     facts = build_facts(loaded, catalog)
     result = evaluate(
         loaded, facts, rubric, today=options.today, include_passed=options.include_passed

@@ -162,6 +162,7 @@ class Organizations:
             )
         self.overridden.sort()
         self._chains: dict[str, tuple[ResolvedOrganization, ...]] = {}
+        self._laws: dict[str, tuple[Law, ...]] = {}
 
     def get(self, org_id: str) -> ResolvedOrganization | None:
         return self._orgs.get(org_id)
@@ -190,13 +191,18 @@ class Organizations:
 
     def laws_reaching(self, org_id: str) -> tuple[Law, ...]:
         """Laws with reach over data, from every country in the control chain."""
+        cached = self._laws.get(org_id)
+        if cached is not None:
+            return cached
         laws: dict[str, Law] = {}
         for org in self.control_chain(org_id):
             if org.country:
                 for law in self.catalog.laws_of(org.country):
                     if law.effect in DATA_REACH_EFFECTS:
                         laws[law.id] = law
-        return tuple(laws[k] for k in sorted(laws))
+        result = tuple(laws[k] for k in sorted(laws))
+        self._laws[org_id] = result
+        return result
 
 
 def trust_area(home: str, trusted: Iterable[str], catalog: Catalog) -> TrustArea:

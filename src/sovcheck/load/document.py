@@ -25,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sovcheck.errors import InputError, Location, Problem
+from sovcheck.gcpause import paused_gc
 
 PathItem = str | int
 DataPath = tuple[PathItem, ...]
@@ -77,10 +78,11 @@ def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
     digest = hashlib.sha256(raw).hexdigest()
     if not text.strip():
         raise InputError([Problem(Location(name, 1, 1), "the file is empty")])
-    if as_json:
-        data, smap = _parse_json(text, name)
-    else:
-        data, smap = _parse_yaml(text, name)
+    with paused_gc():
+        if as_json:
+            data, smap = _parse_json(text, name)
+        else:
+            data, smap = _parse_yaml(text, name)
     if data is None:
         raise InputError([Problem(Location(name, 1, 1), "the file holds no document")])
     return Document(path=name, data=data, source_map=smap, sha256=digest, text=text)
@@ -356,6 +358,11 @@ class _JsonSourceMap:
         self._strict = strict
         self._text = text
         self._depth = depth
+        # The first scan stops at the items of top-level lists (what findings point at,
+        # e.g. components[i]); the inside of one item is scanned when a path into it is
+        # asked for. A duplicate-key search scans everything at once.
+        self._shallow = depth if strict else min(depth, 2)
+        self._expanded: set[DataPath] = set()
         self._values: dict[DataPath, int] | None = None
         self._keys: dict[DataPath, int] = {}
         self._lines: list[int] = []
@@ -367,24 +374,33 @@ class _JsonSourceMap:
         start = self._lines[line - 1] if line else 0
         return Location(self.file, line + 1, offset - start + 1)
 
-    def _scan(self) -> dict[DataPath, int]:
+    def _scan(self, path: DataPath = ()) -> dict[DataPath, int]:
+        """Offsets known so far, with those down to ``path`` (within ``depth``) added."""
         if self._values is None:
             self._values = {}
-            try:
-                pos = _WS.match(self._text, 0).end()  # type: ignore[union-attr]
-                self._scan_value(pos, (), 0)
-            except _DuplicateAt:
-                raise
-            except (ValueError, IndexError):
-                pass  # positions are best effort; the parser reports syntax errors
+            pos = _WS.match(self._text, 0).end()  # type: ignore[union-attr]
+            self._scan_from(pos, (), 0, self._shallow)
+        if len(path) > self._shallow:
+            item = path[: self._shallow]
+            if item not in self._expanded and item in self._values:
+                self._expanded.add(item)
+                self._scan_from(self._values[item], item, self._shallow, self._depth)
         return self._values
 
-    def _scan_value(self, pos: int, path: DataPath, depth: int) -> int:
+    def _scan_from(self, pos: int, path: DataPath, depth: int, limit: int) -> None:
+        try:
+            self._scan_value(pos, path, depth, limit)
+        except _DuplicateAt:
+            raise
+        except (ValueError, IndexError):
+            pass  # positions are best effort; the parser reports syntax errors
+
+    def _scan_value(self, pos: int, path: DataPath, depth: int, limit: int) -> int:
         assert self._values is not None
         self._values[path] = pos
         text = self._text
         ch = text[pos]
-        if depth >= self._depth or ch not in "{[":
+        if depth >= limit or ch not in "{[":
             _, end = _DECODER.raw_decode(text, pos)
             return int(end)
         if ch == "{":
@@ -399,7 +415,7 @@ class _JsonSourceMap:
                 self._keys[(*path, key)] = key_pos
                 pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
                 pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]  # ':'
-                pos = self._scan_value(pos, (*path, key), depth + 1)
+                pos = self._scan_value(pos, (*path, key), depth + 1, limit)
                 pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
                 if text[pos] == "}":
                     return pos + 1
@@ -409,7 +425,7 @@ class _JsonSourceMap:
             return pos + 1
         index = 0
         while True:
-            pos = self._scan_value(pos, (*path, index), depth + 1)
+            pos = self._scan_value(pos, (*path, index), depth + 1, limit)
             pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
             if text[pos] == "]":
                 return pos + 1
@@ -417,18 +433,17 @@ class _JsonSourceMap:
             index += 1
 
     def locate(self, path: Sequence[PathItem]) -> Location:
-        values = self._scan()
         p = tuple(path)
+        values = self._scan(p)
         while p and p not in values:
             p = p[:-1]
         return self._offset_location(values.get(p, 0))
 
     def locate_key(self, path: Sequence[PathItem]) -> Location:
-        values = self._scan()
         p = tuple(path)
+        self._scan(p)
         if p in self._keys:
             return self._offset_location(self._keys[p])
-        del values
         return self.locate(p)
 
     def find_duplicate(self, key: str) -> Location:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sovcheck.errors import InputError, Problem
+from sovcheck.gcpause import paused_gc
 from sovcheck.load.document import Document, PathItem, SourceMap
 
 M = TypeVar("M", bound=BaseModel)
@@ -22,7 +23,8 @@ M = TypeVar("M", bound=BaseModel)
 def validate_model(doc: Document, model: type[M], data: Any | None = None) -> M:
     """Validate ``data`` (default: the whole document) as ``model``, or raise InputError."""
     try:
-        return model.model_validate(doc.data if data is None else data)
+        with paused_gc():
+            return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
         raise InputError(problems_from(exc, model, doc.source_map)) from None
 

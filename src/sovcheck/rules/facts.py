@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from typing import Any
 
 from sovcheck.catalog import Catalog, Organizations, TrustArea
@@ -609,11 +609,16 @@ def _merge_unknown(*values: Value) -> Unknown:
 _LICENSE_TOKEN = re.compile(r"\(|\)|\bAND\b|\bOR\b|\bWITH\b|[^\s()]+")
 
 
+@cache
+def _lowercased(ids: frozenset[str]) -> frozenset[str]:
+    return frozenset(x.lower() for x in ids)
+
+
 def license_is_open(expression: str, open_ids: frozenset[str]) -> bool:
     """Whether an SPDX licence expression can be used under open terms: every licence of an
     AND, at least one alternative of an OR; exceptions (WITH) do not change the answer."""
     tokens = _LICENSE_TOKEN.findall(expression)
-    lowered = {x.lower() for x in open_ids}
+    lowered = _lowercased(open_ids)
     pos = 0
 
     def parse_or() -> bool:
