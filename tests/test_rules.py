@@ -202,3 +202,65 @@ def test_default_rubric_uses_every_inventory_fact():
     }
     missing = {field for field, facts in readers.items() if not facts & used}
     assert missing == set()
+
+
+@pytest.mark.parametrize("rubric_id", ["default", "secnumcloud", "eu-csf"])
+def test_column_evaluation_agrees_with_per_component_evaluation(rubric_id):
+    """The engine counts with whole-column truth vectors; they must say what the
+    per-component evaluation says, for every rule and component."""
+    from sovcheck.audit import build_facts
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.rules.columns import ColumnTable
+    from sovcheck.rules.facts import FACTS
+    from tests.conftest import INVENTORIES, load
+
+    rubric = load_rubric(rubric_id)
+    for path in sorted(INVENTORIES.glob("*.yaml")):
+        facts = build_facts(load(path), builtin_catalog())
+        table = ColumnTable(facts)
+        for compiled in rubric.rules:
+            if compiled.rule.scope == "system":
+                continue
+            for condition in (compiled.applies_to, compiled.check):
+                true, false = condition.truth(table)
+                for i in range(len(facts.chain)):
+
+                    def lookup(name, i=i, facts=facts):
+                        scope = FACTS[name].scope
+                        return facts.system(name) if scope == "system" else facts.get(i, name)
+
+                    value = condition.evaluate(lookup)
+                    bit = 1 << (8 * i)
+                    got = True if true & bit else (False if false & bit else "unknown")
+                    want = value if isinstance(value, bool) else "unknown"
+                    assert got == want, (path.name, compiled.rule.id, facts.chain.ids[i])
+
+
+def test_unchecked_findings_equal_validated_ones():
+    """The engine's fast constructor must build what pydantic's validation builds."""
+    from sovcheck.model.report import Finding, SourceLocation, Status, finding_unchecked
+    from sovcheck.model.rubric import Severity
+
+    values = {
+        "rule": "DS-001",
+        "objective": "data-security",
+        "severity": Severity.CRITICAL,
+        "status": Status.FAIL,
+        "component": "x",
+        "message": "m",
+        "path": ("a", "x"),
+        "remediation": "r",
+        "references": ("ref",),
+        "waived": False,
+        "waiver_reason": None,
+        "status_without_waiver": None,
+        "unknown_fields": (),
+    }
+    fast = finding_unchecked(("f.yaml", 3, 5), **dict(values))
+    checked = Finding(location=SourceLocation(file="f.yaml", line=3, column=5), **values)
+    assert fast == checked
+    assert fast.model_dump() == checked.model_dump()
+    assert fast.model_fields_set == checked.model_fields_set
+    assert fast.model_copy(update={"component": "y"}) == checked.model_copy(
+        update={"component": "y"}
+    )

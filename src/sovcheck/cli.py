@@ -37,6 +37,7 @@ from sovcheck.formats import (
     render_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
+from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
@@ -612,7 +613,10 @@ def catalog_show(
 def main() -> None:
     """Entry point: every user-fixable problem becomes exit 2 with positioned messages."""
     try:
-        app(prog_name="sovcheck")
+        # A run builds large acyclic data that lives to the end: the cycle collector would
+        # only walk it again and again.
+        with paused_gc():
+            app(prog_name="sovcheck")
     except SovcheckError as exc:
         _print_error(exc)
         sys.exit(2)

@@ -15,7 +15,8 @@ from typing import Any
 from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import PLACEHOLDER, CompiledRule, LoadedRubric
 from sovcheck.model.inventory import Waiver
-from sovcheck.model.report import Finding, SourceLocation, Status, WaiverState
+from sovcheck.model.report import Finding, Status, WaiverState, finding_unchecked
+from sovcheck.rules.columns import ColumnTable
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.rules.values import Unknown, render
 
@@ -74,17 +75,50 @@ def evaluate(
     unknowns: dict[tuple[str | None, str], set[str]] = {}
     chain = facts.chain
 
+    table = ColumnTable(facts)
+
+    def record(
+        compiled: CompiledRule,
+        tally: RuleTally,
+        i: int | None,
+        applies: Any,
+        outcome: Any,
+        rule_waivers: list[_WaiverUse],
+    ) -> None:
+        """One finding that is not a pass: its status, waiver, unknown fields and message."""
+        rule = compiled.rule
+        status = Status.FAIL if outcome is False and applies is True else Status.UNKNOWN
+        missing: frozenset[str] = frozenset()
+        for part in (applies, outcome):
+            if isinstance(part, Unknown):
+                missing |= part.fields
+        component_id = None if i is None else chain.ids[i]
+        waiver = _matching_waiver(rule_waivers, component_id)
+        if waiver is not None:
+            waiver.matched += 1
+            if status is Status.FAIL:
+                tally.waived_failed += 1
+            else:
+                tally.waived_unknown += 1
+        elif status is Status.FAIL:
+            tally.failed += 1
+        else:
+            tally.unknown += 1
+        if status is Status.UNKNOWN:
+            for name in missing:
+                unknowns.setdefault(_unknown_key(component_id, name), set()).add(rule.id)
+        lookup = _lookup(facts, i)
+        findings.append(
+            _finding(loaded, facts, compiled, i, status, lookup, waiver, tuple(sorted(missing)))
+        )
+
     for compiled in rubric.rules:
         rule = compiled.rule
         tally = RuleTally(compiled)
         tallies.append(tally)
         rule_waivers = by_rule.get(rule.id, [])
         if rule.scope == "system":
-            targets: list[int | None] = [None]
-        else:
-            targets = list(range(len(chain)))
-        for i in targets:
-            lookup = _lookup(facts, i)
+            lookup = _lookup(facts, None)
             applies = compiled.applies_to.evaluate(lookup)
             if applies is False:
                 tally.not_applicable += 1
@@ -93,31 +127,31 @@ def evaluate(
             if outcome is True:
                 tally.passed += 1
                 if include_passed:
-                    findings.append(_finding(loaded, facts, compiled, i, Status.PASS, lookup, None))
-                continue
-            status = Status.FAIL if outcome is False and applies is True else Status.UNKNOWN
-            missing: frozenset[str] = frozenset()
-            for part in (applies, outcome):
-                if isinstance(part, Unknown):
-                    missing |= part.fields
-            component_id = None if i is None else chain.ids[i]
-            waiver = _matching_waiver(rule_waivers, component_id)
-            if waiver is not None:
-                waiver.matched += 1
-                if status is Status.FAIL:
-                    tally.waived_failed += 1
-                else:
-                    tally.waived_unknown += 1
-            elif status is Status.FAIL:
-                tally.failed += 1
+                    findings.append(
+                        _finding(loaded, facts, compiled, None, Status.PASS, lookup, None)
+                    )
             else:
-                tally.unknown += 1
-            if status is Status.UNKNOWN:
-                for name in missing:
-                    unknowns.setdefault(_unknown_key(component_id, name), set()).add(rule.id)
-            findings.append(
-                _finding(loaded, facts, compiled, i, status, lookup, waiver, tuple(sorted(missing)))
-            )
+                record(compiled, tally, None, applies, outcome, rule_waivers)
+            continue
+        # Every component at once; per component only where a finding is reported.
+        applies_true, applies_false = compiled.applies_to.truth(table)
+        check_true, check_false = compiled.check.truth(table)
+        applicable = table.all ^ applies_false
+        passed = check_true & applicable
+        tally.not_applicable = applies_false.bit_count()
+        tally.passed = passed.bit_count()
+        if include_passed:
+            for i in table.indices(passed):
+                lookup = _lookup(facts, i)
+                findings.append(_finding(loaded, facts, compiled, i, Status.PASS, lookup, None))
+        failed = set(table.indices(applies_true & check_false))
+        for i in table.indices(applicable ^ passed):
+            if i in failed:
+                record(compiled, tally, i, True, False, rule_waivers)
+            else:
+                lookup = _lookup(facts, i)
+                applies = compiled.applies_to.evaluate(lookup)
+                record(compiled, tally, i, applies, compiled.check.evaluate(lookup), rule_waivers)
 
     findings.sort(key=lambda f: (f.rule, f.component or "", f.status.value))
     waiver_states = [
@@ -185,7 +219,9 @@ def _finding(
         message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
     else:
         message = _render_message(rule.message, lookup, path)
-    return Finding(
+    # Every value here comes from validated models: no second validation.
+    return finding_unchecked(
+        (loc.file, loc.line, loc.column),
         rule=rule.id,
         objective=rule.objective,
         severity=rule.severity,
@@ -193,7 +229,6 @@ def _finding(
         component=component,
         message=message,
         path=path,
-        location=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
         remediation=rule.remediation.strip(),
         references=rule.references,
         waived=waiver is not None,

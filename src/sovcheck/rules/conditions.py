@@ -20,6 +20,7 @@ from sovcheck.errors import Problem
 from sovcheck.load.document import PathItem, SourceMap
 from sovcheck.load.validation import did_you_mean
 from sovcheck.model.inventory import Classification
+from sovcheck.rules.columns import ColumnTable
 from sovcheck.rules.facts import FACTS
 from sovcheck.rules.values import FactType, Unknown
 
@@ -48,6 +49,10 @@ class Condition:
     def evaluate(self, lookup: Lookup) -> Truth:
         raise NotImplementedError
 
+    def truth(self, table: ColumnTable) -> tuple[int, int]:
+        """Over every component at once: the (true, false) bit sets of columns.py."""
+        raise NotImplementedError
+
     def facts(self) -> set[str]:
         raise NotImplementedError
 
@@ -69,6 +74,14 @@ class All(Condition):
     def facts(self) -> set[str]:
         return set().union(*(p.facts() for p in self.parts))
 
+    def truth(self, table: ColumnTable) -> tuple[int, int]:
+        true, false = table.all, 0
+        for part in self.parts:
+            t, f = part.truth(table)
+            true &= t
+            false |= f
+        return true, false
+
 
 @dataclass(frozen=True)
 class AnyOf(Condition):
@@ -87,6 +100,14 @@ class AnyOf(Condition):
     def facts(self) -> set[str]:
         return set().union(*(p.facts() for p in self.parts))
 
+    def truth(self, table: ColumnTable) -> tuple[int, int]:
+        true, false = 0, table.all
+        for part in self.parts:
+            t, f = part.truth(table)
+            true |= t
+            false &= f
+        return true, false
+
 
 @dataclass(frozen=True)
 class Not(Condition):
@@ -99,6 +120,10 @@ class Not(Condition):
     def facts(self) -> set[str]:
         return self.part.facts()
 
+    def truth(self, table: ColumnTable) -> tuple[int, int]:
+        true, false = self.part.truth(table)
+        return false, true
+
 
 @dataclass(frozen=True)
 class Predicate(Condition):
@@ -108,6 +133,9 @@ class Predicate(Condition):
 
     def facts(self) -> set[str]:
         return {self.fact}
+
+    def truth(self, table: ColumnTable) -> tuple[int, int]:
+        return table.predicate(self.fact, self.op, self.operand)
 
     def evaluate(self, lookup: Lookup) -> Truth:
         value = lookup(self.fact)

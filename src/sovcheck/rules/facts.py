@@ -200,6 +200,7 @@ PLAIN_FIELDS = frozenset(
     }
 )
 _LOWERCASE_FIELDS = frozenset({"certifications", "accessibility"})
+_UNKNOWN_SUPPLIER = Unknown(frozenset({"supplier"}))
 
 _PAREN = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -230,6 +231,7 @@ class AuditFacts:
         self.trust = trust
         self._cache: list[dict[str, Value]] = [{} for _ in range(len(chain))]
         self._system: dict[str, Value] = {}
+        self._by_supplier: dict[str, Value] = {}
         self._fns: dict[str, Callable[[int], Value]] = {
             name: partial(self._plain, name) if name in PLAIN_FIELDS else getattr(self, "_" + name)
             for name, spec in FACTS.items()
@@ -255,6 +257,23 @@ class AuditFacts:
         return self.chain.components[i]
 
     # ----------------------------------------------------------------- plain fields
+
+    def plain_column(self, field: str) -> list[Value]:
+        """A plain field for every component at once (what ``_plain`` gives one by one)."""
+        raw = [getattr(c, field) for c in self.chain.components]
+        unknown = Unknown.of(field)
+        if field in _LOWERCASE_FIELDS:
+            return [unknown if v is None else frozenset(x.lower() for x in v) for v in raw]
+        return [
+            unknown
+            if v is None
+            else frozenset(v)
+            if isinstance(v, tuple)
+            else v.value
+            if isinstance(v, StrEnum) and not isinstance(v, Classification)
+            else v
+            for v in raw
+        ]
 
     def _plain(self, field: str, i: int) -> Value:
         """An inventory field as a fact: unknown when absent, lists as sets, choices as text."""
@@ -295,7 +314,14 @@ class AuditFacts:
     def _controlled_from(self, i: int) -> Value:
         supplier = self.comp(i).supplier
         if supplier is None:
-            return Unknown.of("supplier")
+            return _UNKNOWN_SUPPLIER
+        found = self._by_supplier.get(supplier)
+        if found is None:
+            found = self._supplier_countries(supplier)
+            self._by_supplier[supplier] = found
+        return found
+
+    def _supplier_countries(self, supplier: str) -> Value:
         countries = set()
         missing = []
         for org in self.orgs.control_chain(supplier):

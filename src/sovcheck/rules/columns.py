@@ -1,0 +1,127 @@
+"""Conditions evaluated over every component at once.
+
+A truth vector holds one of true, false or unknown per component. It is kept as two Python
+integers, the components that are true and those that are false, with component ``i`` at
+bit ``8 * i``: ``int.from_bytes`` turns a bytes object of 0s and 1s into such an integer in
+C, and ``&``, ``|``, ``^`` and ``bit_count`` then work on all components in one operation.
+Kleene logic follows: all() is true where every part is true and false where any part is
+false; any() the reverse; not() swaps true and false; unknown is whatever is left.
+
+Each fact is read once per component into a column; each predicate is computed once per
+audit over its column (cached by fact, operator and operand).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from itertools import repeat
+from typing import Any
+
+from sovcheck.rules.facts import FACTS, PLAIN_FIELDS, AuditFacts
+from sovcheck.rules.values import FactType, Unknown
+
+Truth = tuple[int, int]  # (true, false) bit sets; unknown = everything else
+
+_RANK = {"none": 0, "public": 1, "internal": 2, "restricted": 3, "secret": 4}
+_ONE = re.compile(b"\x01")
+
+
+class ColumnTable:
+    """Fact columns of one audit, computed on demand and kept."""
+
+    def __init__(self, facts: AuditFacts) -> None:
+        self.facts = facts
+        self.n = len(facts.chain)
+        self.all = int.from_bytes(b"\x01" * self.n, "little")
+        self._columns: dict[str, list[Any]] = {}
+        self._unknown: dict[str, int] = {}
+        self._predicates: dict[tuple[str, str, Any], Truth] = {}
+
+    def column(self, name: str) -> list[Any]:
+        col = self._columns.get(name)
+        if col is None:
+            if FACTS[name].scope == "system":
+                col = [self.facts.system(name)] * self.n
+            elif name in PLAIN_FIELDS:
+                col = self.facts.plain_column(name)
+            else:
+                get = self.facts.get
+                col = [get(i, name) for i in range(self.n)]
+            self._columns[name] = col
+        return col
+
+    def unknown(self, name: str) -> int:
+        mask = self._unknown.get(name)
+        if mask is None:
+            col = self.column(name)
+            mask = self.bits(map(isinstance, col, repeat(Unknown)))
+            self._unknown[name] = mask
+        return mask
+
+    def bits(self, flags: Any) -> int:
+        """A bit set from an iterable of booleans, one per component."""
+        return int.from_bytes(bytes(flags), "little")
+
+    def indices(self, mask: int) -> list[int]:
+        """The components a bit set holds, in order."""
+        data = mask.to_bytes(self.n, "little")
+        return [m.start() for m in _ONE.finditer(data)]
+
+    def predicate(self, fact: str, op: str, operand: Any) -> Truth:
+        key = (fact, op, operand if not isinstance(operand, list) else tuple(operand))
+        cached = self._predicates.get(key)
+        if cached is None:
+            cached = self._compute(fact, op, operand)
+            self._predicates[key] = cached
+        return cached
+
+    def _compute(self, fact: str, op: str, operand: Any) -> Truth:
+        unknown = self.unknown(fact)
+        if op == "known":
+            known = self.all ^ unknown
+            return (known, unknown) if operand else (unknown, known)
+        col = self.column(fact)
+        match = self.bits(_matcher(FACTS[fact].type, op, operand, col))
+        true = match & ~unknown
+        return true, self.all ^ (true | unknown)
+
+
+def _matcher(ftype: FactType, op: str, operand: Any, col: list[Any]) -> Any:
+    """Booleans, one per component, for a predicate over known values (unknown ones give
+    anything: they are masked out by the caller)."""
+    if ftype is FactType.CLASSIFICATION:
+        ranks = [
+            -1 if isinstance(v, Unknown) else (0 if v is None else _RANK[v.value]) for v in col
+        ]
+        texts = ["" if isinstance(v, Unknown) else ("none" if v is None else v.value) for v in col]
+        if op == "at_least":
+            return map(operator.ge, ranks, repeat(_RANK[operand]))
+        if op == "at_most":
+            return map(operator.le, ranks, repeat(_RANK[operand]))
+        if op == "equals":
+            return map(operator.eq, texts, repeat(operand))
+        if op == "in":
+            return map(operand.__contains__, texts)
+        return (t not in operand for t in texts)  # not_in
+    if op == "equals":
+        return map(operator.eq, col, repeat(operand))
+    if op == "is":
+        return map(operator.is_, col, repeat(operand))
+    if op == "in":
+        return map(operand.__contains__, col)
+    if op == "not_in":
+        return (v not in operand for v in col)
+    test = _SCALAR_TESTS[op]
+    return (not isinstance(v, Unknown) and test(v, operand) for v in col)
+
+
+_SCALAR_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "at_least": lambda v, x: bool(v >= x),
+    "at_most": lambda v, x: bool(v <= x),
+    "intersects": lambda v, x: bool(set(v) & set(x)),
+    "subset_of": lambda v, x: set(v) <= set(x),
+    "contains": lambda v, x: x in v,
+    "empty": lambda v, x: (len(v) == 0) is x,
+}
