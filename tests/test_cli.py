@@ -177,3 +177,20 @@ def test_output_format_usage_errors(cli):
     assert result.code == 2
     assert "unknown format 'sarf' (did you mean 'sarif'?)" in result.err
     assert cli("audit", HOSPITAL, "--output-format", "sarif").code == 2
+
+
+def test_progress_only_on_a_terminal(cli, monkeypatch):
+    quiet = cli("audit", HOSPITAL, "--format", "json", *TODAY)
+    assert quiet.err == ""  # not a terminal: no progress
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
+    assert "sovcheck: auditing 9 components of inventories/hospital-us-cloud.yaml" in tty.getvalue()
+    assert "sovcheck:" not in result.out
+    assert json.loads(result.out)["report_version"] == 1

@@ -232,7 +232,10 @@ def audit(
     worst = 0
     for path in paths:
         try:
-            report, facts = audit_with_facts(_load(path), loaded_rubric, builtin_catalog(), options)
+            _progress(f"reading {path}")
+            loaded = _load(path)
+            _progress(f"auditing {len(loaded.inventory.components):,} components of {path}")
+            report, facts = audit_with_facts(loaded, loaded_rubric, builtin_catalog(), options)
         except InputError as exc:
             if len(paths) == 1:
                 raise
@@ -241,6 +244,7 @@ def audit(
             continue
         audits.append((report, facts if keep_facts else None))
         worst = max(worst, 0 if report.overall.passed else 1)
+    _progress("writing the report")
     if audits:
         many = len(paths) > 1
         text = render_audits(output_format, audits, many=many)
@@ -250,7 +254,15 @@ def audit(
             sys.stdout.write(text)
         for fmt, target in extras:
             write_atomically(target, render_audits(fmt, audits, many=many), paths)
+    _progress("")
     raise typer.Exit(worst)
+
+
+def _progress(message: str) -> None:
+    """What a long run is doing, on the terminal only: never in a report or a pipe."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\x1b[Ksovcheck: {message}" if message else "\r\x1b[K")
+        sys.stderr.flush()
 
 
 def _parse_output(spec: str) -> tuple[OutputFormat, Path]:
