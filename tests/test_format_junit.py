@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from sovcheck.audit import AuditOptions, run_audit
-from sovcheck.catalog import builtin_catalog
 from sovcheck.formats import junit
-from sovcheck.load.inventory import load_inventory
-from sovcheck.load.rubric import load_rubric
 from sovcheck.model.report import Report, Status
+from tests.conftest import audit, check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden" / "formats"
-TODAY = dt.date(2026, 11, 23)
 WAIVERS = """
 waivers:
   - rule: DS-001
@@ -26,24 +19,6 @@ waivers:
     reason: "Migration to a qualified offer <see ticket 42> & co"
     expires: 2027-03-31
 """
-
-
-def audit(path: str, *, include_passed: bool = False) -> Report:
-    cat = builtin_catalog()
-    inv = load_inventory(
-        path, catalog_organizations=cat.organizations.keys(), groups=cat.group_members.keys()
-    )
-    options = AuditOptions(today=TODAY, include_passed=include_passed)
-    return run_audit(inv, load_rubric("default"), cat, options)
-
-
-def check_golden(name: str, text: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(text.encode("utf-8"))
-    assert golden.exists(), f"no golden file {golden}: run with SOVCHECK_UPDATE_GOLDEN=1"
-    assert text.encode("utf-8") == golden.read_bytes()
 
 
 @pytest.fixture
@@ -78,7 +53,7 @@ def check_counts(root: ET.Element) -> None:
 
 
 def test_golden(hospital: Report) -> None:
-    check_golden("hospital-us-cloud.junit.xml", junit.render(hospital))
+    check_golden("formats/hospital-us-cloud.junit.xml", junit.render(hospital))
 
 
 @pytest.mark.parametrize(

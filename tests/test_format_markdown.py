@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from sovcheck.audit import AuditOptions, run_audit
-from sovcheck.catalog import builtin_catalog
 from sovcheck.formats import markdown
-from sovcheck.load.inventory import load_inventory
-from sovcheck.load.rubric import load_rubric
 from sovcheck.model.report import Finding, Report, Status
+from tests.conftest import audit, check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden" / "formats"
-TODAY = dt.date(2026, 11, 23)
 WAIVERS = """
 waivers:
   - rule: DS-001
@@ -33,23 +26,6 @@ waivers:
     reason: Nothing matches this
     expires: 2027-01-01
 """
-
-
-def audit(path: str) -> Report:
-    cat = builtin_catalog()
-    inv = load_inventory(
-        path, catalog_organizations=cat.organizations.keys(), groups=cat.group_members.keys()
-    )
-    return run_audit(inv, load_rubric("default"), cat, AuditOptions(today=TODAY))
-
-
-def check_golden(name: str, text: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(text.encode("utf-8"))
-    assert golden.exists(), f"no golden file {golden}: run with SOVCHECK_UPDATE_GOLDEN=1"
-    assert text.encode("utf-8") == golden.read_bytes()
 
 
 @pytest.fixture
@@ -79,7 +55,7 @@ def table_rows(block: str) -> list[list[str]]:
 
 
 def test_golden(hospital: Report) -> None:
-    check_golden("hospital-us-cloud.md", markdown.render(hospital))
+    check_golden("formats/hospital-us-cloud.md", markdown.render(hospital))
 
 
 def test_title_and_objectives(hospital: Report) -> None:

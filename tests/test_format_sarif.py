@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from sovcheck.audit import AuditOptions, run_audit
-from sovcheck.catalog import builtin_catalog
 from sovcheck.formats import sarif
-from sovcheck.load.inventory import load_inventory
-from sovcheck.load.rubric import load_rubric
 from sovcheck.model.report import Report, Status
+from tests.conftest import audit, check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden" / "formats"
 SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-TODAY = dt.date(2026, 11, 23)
 WAIVERS = """
 waivers:
   - rule: DS-001
@@ -34,23 +27,6 @@ waivers:
     reason: Old exemption
     expires: 2026-01-01
 """
-
-
-def audit(path: str) -> Report:
-    cat = builtin_catalog()
-    inv = load_inventory(
-        path, catalog_organizations=cat.organizations.keys(), groups=cat.group_members.keys()
-    )
-    return run_audit(inv, load_rubric("default"), cat, AuditOptions(today=TODAY))
-
-
-def check_golden(name: str, text: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(text.encode("utf-8"))
-    assert golden.exists(), f"no golden file {golden}: run with SOVCHECK_UPDATE_GOLDEN=1"
-    assert text.encode("utf-8") == golden.read_bytes()
 
 
 @pytest.fixture
@@ -80,7 +56,7 @@ def run_of(text: str) -> dict[str, Any]:
 
 
 def test_golden(hospital: Report) -> None:
-    check_golden("hospital-us-cloud.sarif", sarif.render(hospital))
+    check_golden("formats/hospital-us-cloud.sarif", sarif.render(hospital))
 
 
 @pytest.mark.parametrize(
