@@ -38,8 +38,17 @@ from sovcheck.plan import (
     whatif_diff,
 )
 
-US = INVENTORIES / "hospital-us-cloud.yaml"
-TRUSTED = INVENTORIES / "hospital-trusted-cloud.yaml"
+# Relative to the repository root (the tests run there, see the fixture below), so that
+# reports and goldens name the inventory the same way on every machine.
+US = INVENTORIES.relative_to(INVENTORIES.parent) / "hospital-us-cloud.yaml"
+TRUSTED = INVENTORIES.relative_to(INVENTORIES.parent) / "hospital-trusted-cloud.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _in_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(INVENTORIES.parent)
+
+
 OPTIONS = AuditOptions(today=TODAY)
 RUBRIC = load_rubric("default")
 CATALOG = builtin_catalog()
