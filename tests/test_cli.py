@@ -145,6 +145,7 @@ def test_several_inventories_and_directories_exit_with_the_worst(cli, tmp_path):
         "sovcheck: 1\nsystem: {name: x, home: FRA}\ncomponents: []\n", encoding="utf-8"
     )
     (tmp_path / "notes.yaml").write_text("just: notes\n", encoding="utf-8")  # not an inventory
+    (tmp_path / "ci.yml").write_text("sovcheck:\n  script: [sovcheck audit .]\n", encoding="utf-8")
     result = cli("audit", tmp_path, "--format", "json", *TODAY, *ALL_MINIMUMS_ZERO)
     assert result.code == 2
     assert result.err.startswith(f"{broken}:3:13: no components")

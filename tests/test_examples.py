@@ -82,7 +82,7 @@ def test_composite_action(workdir):
 
 
 def test_gitlab_job(workdir):
-    job = read_yaml(ROOT / "examples/gitlab/.gitlab-ci.yml")["sovcheck"]  # type: ignore[index]
+    job = read_yaml(ROOT / "examples/gitlab/.gitlab-ci.yml")["sovereignty"]  # type: ignore[index]
     [line] = sovcheck_lines(job["script"])
     result = run(line, workdir)
     assert result.returncode == 1, result.stderr

@@ -296,7 +296,8 @@ def _expand(arguments: list[Path]) -> list[Path]:
     return paths
 
 
-_INVENTORY_MARK = re.compile(rb'^sovcheck\s*:|"sovcheck"\s*:', re.MULTILINE)
+# An inventory starts its mapping with the format version, e.g. `sovcheck: 1`.
+_INVENTORY_MARK = re.compile(rb'^sovcheck\s*:\s*\d|"sovcheck"\s*:\s*\d', re.MULTILINE)
 
 
 def _looks_like_inventory(path: Path) -> bool:
