@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
+from sovcheck.formats.markdown import table
 from sovcheck.plan import DiffReport, FindingChange
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return out
 
 
 def _findings(title: str, items: tuple[FindingChange, ...]) -> list[str]:
@@ -32,7 +23,7 @@ def _findings(title: str, items: tuple[FindingChange, ...]) -> list[str]:
     return [
         f"### {title} ({len(items)})",
         "",
-        *_table(["Rule", "Component", "Severity", "Before", "After", "Message"], rows),
+        *table(["Rule", "Component", "Severity", "Before", "After", "Message"], rows),
         "",
     ]
 
@@ -71,7 +62,7 @@ def render(report: DiffReport) -> str:
             "",
         ]
     )
-    out += _table(["Objective", "Base", "Head", "Change", "Level", "Threshold"], rows)
+    out += table(["Objective", "Base", "Head", "Change", "Level", "Threshold"], rows)
     out.append("")
     out += _findings("Fixed findings", report.fixed_findings)
     out += _findings("New findings", report.new_findings)

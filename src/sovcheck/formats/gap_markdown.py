@@ -7,6 +7,7 @@ references of the findings it fixes.
 
 from __future__ import annotations
 
+from sovcheck.formats.markdown import table
 from sovcheck.plan import GapReport, ScoreChange, Step, TargetLine
 
 COSTS_SHOWN = 10
@@ -16,16 +17,6 @@ _STOPPED = {
     "no-improvement": "no remaining candidate step brings the target closer",
     "step-limit": "the plan stopped at the step limit",
 }
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return out
 
 
 def _signed(value: float) -> str:
@@ -67,7 +58,7 @@ def _changes(changes: tuple[ScoreChange, ...]) -> list[str]:
         rows.append([c.id, f"{c.before:.1f}", f"{c.after:.1f}", _signed(c.delta), level])
     if not rows:
         return ["No score changes."]
-    return _table(["Objective", "Before", "After", "Change", "Level"], rows)
+    return table(["Objective", "Before", "After", "Change", "Level"], rows)
 
 
 def _step(step: Step) -> list[str]:
@@ -129,7 +120,7 @@ def render(report: GapReport) -> str:
     out += [verdict, ""]
     out += ["## How the scores are computed", "", report.formula, ""]
     out += ["## Where it stands", ""]
-    out += _table(["Target", "Score", "Aim", "Gap", "Level", "Status"], _line_rows(report.before))
+    out += table(["Target", "Score", "Aim", "Gap", "Level", "Status"], _line_rows(report.before))
     out.append("")
     for line in report.before:
         if line.reached or not line.costs:
@@ -145,7 +136,7 @@ def render(report: GapReport) -> str:
             ]
             for c in line.costs[:COSTS_SHOWN]
         ]
-        out += _table(["Rule", "Component", "Status", "Severity", "Points lost"], rows)
+        out += table(["Rule", "Component", "Status", "Severity", "Points lost"], rows)
         if len(line.costs) > COSTS_SHOWN:
             out.append("")
             out.append(f"and {len(line.costs) - COSTS_SHOWN} more.")
@@ -161,7 +152,7 @@ def render(report: GapReport) -> str:
     for step in report.steps:
         out += _step(step)
     out += ["## After the plan", ""]
-    out += _table(["Target", "Score", "Aim", "Gap", "Level", "Status"], _line_rows(report.after))
+    out += table(["Target", "Score", "Aim", "Gap", "Level", "Status"], _line_rows(report.after))
     out.append("")
     out += _changes(report.objectives_after)
     out.append("")

@@ -44,7 +44,8 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A Markdown table, each value kept inside its cell."""
     out = ["| " + " | ".join(cell(h) for h in headers) + " |"]
     out.append("|" + "|".join(" --- " for _ in headers) + "|")
     out.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
@@ -113,7 +114,7 @@ def _head(report: Report) -> list[str]:
             _verdict(ov.passed),
         ]
     )
-    out += _table(
+    out += table(
         ["Objective", "Score", "Threshold", "Level", "Failing", "Unknown", "Verdict"], rows
     )
     out += ["", "## Gates", ""]
@@ -125,7 +126,7 @@ def _head(report: Report) -> list[str]:
             + "."
         )
         out.append("")
-        out += _table(
+        out += table(
             ["Gate", "Actual", "Threshold", "Source", "Result"],
             [
                 [_code(g.id), _num(g.actual), _num(g.threshold), g.source, _verdict(g.passed)]
@@ -149,7 +150,7 @@ def _findings(failing: Sequence[Finding], shown: int) -> list[str]:
         if not group:
             continue
         out += ["", f"### {severity.value.capitalize()} ({total})", ""]
-        out += _table(
+        out += table(
             ["Rule", "Component", "Message", "Path", "Remediation"],
             [
                 [
@@ -175,7 +176,7 @@ def _findings(failing: Sequence[Finding], shown: int) -> list[str]:
 def _tail(report: Report) -> list[str]:
     out = ["", f"## Unknown facts to establish ({len(report.unknowns)})", ""]
     if report.unknowns:
-        out += _table(
+        out += table(
             ["Component", "Field", "Rules"],
             [
                 [_code(u.component or SYSTEM), _code(u.field), ", ".join(u.rules)]
@@ -187,7 +188,7 @@ def _tail(report: Report) -> list[str]:
     risks = report.risks
     out += ["", f"## Cut-off risks ({len(risks.cutoff)})", ""]
     if risks.cutoff:
-        out += _table(
+        out += table(
             ["Component", "Reason", "Path"],
             [[_code(r.component), r.reason, _path(r.path)] for r in risks.cutoff],
         )
@@ -201,7 +202,7 @@ def _tail(report: Report) -> list[str]:
     spofs = risks.single_points_of_failure
     out += ["", f"## Single points of failure ({len(spofs)})", ""]
     if spofs:
-        out += _table(
+        out += table(
             ["Component", "Reachable only through it", "Path"],
             [[_code(s.component), s.dominated, _path(s.path)] for s in spofs],
         )
@@ -211,7 +212,7 @@ def _tail(report: Report) -> list[str]:
         out += ["", f"Foreign share of annual spend: {risks.foreign_spend_share:.0%}."]
     out += ["", f"## Waivers ({len(report.waivers)})", ""]
     if report.waivers:
-        out += _table(
+        out += table(
             ["Rule", "Component", "Reason", "Expires", "Status", "Findings waived"],
             [
                 [
