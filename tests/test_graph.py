@@ -137,3 +137,36 @@ def test_to_networkx_keeps_typed_edges():
     vc = chain([c("app", runs_on=["host"], calls=["host"]), c("host", "cloud")])
     g = vc.to_networkx()
     assert sorted(k for _, _, k in g.edges(keys=True)) == ["calls", "runs_on"]
+
+
+def test_dominators_agree_with_networkx_on_random_graphs():
+    import random
+
+    import networkx as nx
+
+    from sovcheck.graph import CUTOFF_CROSSES
+
+    relations = ["runs_on", "calls", "uses", "trained_on", "depends_on"]
+    for seed in range(40):
+        rng = random.Random(seed)
+        n = rng.randint(2, 30)
+        comps = []
+        for k in range(n):
+            fields: dict[str, list[str]] = {}
+            for _ in range(rng.randint(0, 3)):
+                target = rng.randrange(n)
+                if target != k:
+                    fields.setdefault(rng.choice(relations), []).append(f"c{target}")
+            comps.append(c(f"c{k}", **{r: sorted(set(t)) for r, t in fields.items()}))
+        entry = sorted({f"c{rng.randrange(n)}" for _ in range(rng.randint(1, 3))})
+        vc = chain(comps, entrypoints=entry)
+        g = nx.DiGraph()
+        root = len(vc)
+        g.add_node(root)
+        g.add_edges_from((root, e) for e in vc.entrypoints)
+        g.add_edges_from(
+            (i, j) for i, edges in enumerate(vc.deps) for j, r in edges if r in CUTOFF_CROSSES
+        )
+        expected = {k: v for k, v in nx.immediate_dominators(g, root).items() if k != root}
+        ours = {k: v for k, v in vc.immediate_dominators().items() if k != root}
+        assert ours == expected, seed

@@ -1,10 +1,11 @@
 """The value-chain graph: typed edges, and what crosses them.
 
-This is the only module that uses networkx. The passes that run over every component
-(propagation of data classification, reachability, cut-off exposure) are breadth-first
-searches over plain adjacency lists, linear in the size of the graph and safe on cycles;
-networkx computes dominators (single points of failure) and is the graph users of the
-Python API get from :meth:`ValueChain.to_networkx`.
+This is the only module that uses networkx, which is the graph users of the Python API
+get from :meth:`ValueChain.to_networkx`. The passes that run over every component
+(propagation of data classification, reachability, cut-off exposure, dominators for single
+points of failure) work on plain adjacency lists: breadth-first searches and Cooper, Harvey
+and Kennedy's dominator iteration, linear or close to it and safe on cycles, with no copy of
+the graph (a networkx copy of a 100,000-component chain took about 0.6 GB and 2 s).
 
 Edge semantics (inventory format, "Relations"): a component lists the ids it relates to.
 Data crosses ``runs_on``, ``calls`` and ``maintained_by`` towards the listed component, and
@@ -223,20 +224,11 @@ class ValueChain:
         return self._dominated
 
     def _compute_dominators(self) -> dict[int, int]:
-        root = -1
-        g = nx.DiGraph()
-        g.add_node(root)
-        g.add_edges_from((root, e) for e in self.entrypoints)
-        g.add_edges_from(
-            (i, j)
-            for i, edges in enumerate(self.deps)
-            for j, relation in edges
-            if relation in CUTOFF_CROSSES
-        )
-        idom: dict[int, int] = nx.immediate_dominators(g, root)
+        idom = self.immediate_dominators()
+        root = len(self.ids)
         children: dict[int, list[int]] = {}
         for node, dom in idom.items():
-            if node != root and dom != node:
+            if node != root:
                 children.setdefault(dom, []).append(node)
         # subtree sizes of the dominator tree, leaves first
         order: list[int] = []
@@ -254,6 +246,71 @@ class ValueChain:
             for node in order
             if node != root and node not in entry and size[node] > 1
         }
+
+    def immediate_dominators(self) -> dict[int, int]:
+        """Immediate dominator of every component reachable from the entrypoints, along the
+        edges a cut-off crosses, from a virtual root (numbered ``len(self)``) above the
+        entrypoints; the root dominates itself.
+
+        Cooper, Harvey and Kennedy's iterative algorithm ("A Simple, Fast Dominance
+        Algorithm", 2001) over the adjacency lists: a few passes in reverse postorder, each
+        linear, and no copy of the graph.
+        """
+        n = len(self.ids)
+        root = n
+        succ: list[list[int]] = [
+            [j for j, relation in edges if relation in CUTOFF_CROSSES] for edges in self.deps
+        ]
+        succ.append(list(dict.fromkeys(self.entrypoints)))
+        # postorder numbers by an iterative depth-first search
+        post = [-1] * (n + 1)
+        order: list[int] = []
+        seen = [False] * (n + 1)
+        seen[root] = True
+        stack: list[tuple[int, int]] = [(root, 0)]
+        while stack:
+            node, k = stack[-1]
+            if k < len(succ[node]):
+                stack[-1] = (node, k + 1)
+                nxt = succ[node][k]
+                if not seen[nxt]:
+                    seen[nxt] = True
+                    stack.append((nxt, 0))
+            else:
+                stack.pop()
+                post[node] = len(order)
+                order.append(node)
+        preds: list[list[int]] = [[] for _ in range(n + 1)]
+        for node in order:
+            for j in succ[node]:
+                preds[j].append(node)
+        idom = [-1] * (n + 1)
+        idom[root] = root
+        rpo = order[::-1]
+        changed = True
+        while changed:
+            changed = False
+            for node in rpo:
+                if node == root:
+                    continue
+                new = -1
+                for p in preds[node]:
+                    if idom[p] == -1:
+                        continue
+                    if new == -1:
+                        new = p
+                        continue
+                    a, b = p, new
+                    while a != b:
+                        while post[a] < post[b]:
+                            a = idom[a]
+                        while post[b] < post[a]:
+                            b = idom[b]
+                    new = a
+                if new != idom[node]:
+                    idom[node] = new
+                    changed = True
+        return {node: idom[node] for node in order}
 
     # ------------------------------------------------------------------ location
 
