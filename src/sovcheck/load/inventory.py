@@ -6,6 +6,7 @@ inventory (the catalog's); the caller passes them in, so this module stays a loa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,9 @@ def inventory_from_document(
 ) -> LoadedInventory:
     _check_header(doc)
     inventory = validate_model(doc, Inventory)
+    # The models hold everything from here on: let the parsed plain data go (a few hundred
+    # megabytes for a large inventory); positions and the digest stay.
+    doc = dataclasses.replace(doc, data=None)
     component_index = {c.id: i for i, c in enumerate(inventory.components)}
     organization_index = {o.id: i for i, o in enumerate(inventory.organizations)}
     loaded = LoadedInventory(inventory, doc, component_index, organization_index)
