@@ -55,6 +55,18 @@ def cli(
     return run
 
 
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the repository root, so that reports name inventories by relative path."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def hospital(in_root: None) -> Report:
+    """The audit of the hospital on a US-controlled cloud (the reference failing case)."""
+    return audit("inventories/hospital-us-cloud.yaml")
+
+
 def load(path: Path | str) -> LoadedInventory:
     catalog = builtin_catalog()
     return load_inventory(

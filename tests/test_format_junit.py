@@ -21,16 +21,6 @@ waivers:
 """
 
 
-@pytest.fixture
-def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def hospital(in_root: None) -> Report:
-    return audit("inventories/hospital-us-cloud.yaml")
-
-
 def check_counts(root: ET.Element) -> None:
     """Every count attribute agrees with the elements, as CI parsers recompute them."""
     totals = {"tests": 0, "failures": 0, "skipped": 0}

@@ -28,16 +28,6 @@ waivers:
 """
 
 
-@pytest.fixture
-def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def hospital(in_root: None) -> Report:
-    return audit("inventories/hospital-us-cloud.yaml")
-
-
 def section(text: str, title: str) -> str:
     start = text.index(f"\n## {title}")
     end = text.find("\n## ", start + 1)

@@ -30,16 +30,6 @@ waivers:
 
 
 @pytest.fixture
-def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def hospital(in_root: None) -> Report:
-    return audit("inventories/hospital-us-cloud.yaml")
-
-
-@pytest.fixture
 def validator() -> jsonschema.Draft7Validator:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)

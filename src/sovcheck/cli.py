@@ -136,6 +136,23 @@ def write_atomically(target: Path, text: str, inputs: list[Path]) -> None:
         raise
 
 
+TodayOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], help="Date for waiver expiry (default: today)."),
+]
+RubricOption = Annotated[
+    str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
+]
+
+
+def _today(today: dt.datetime | None) -> dt.date:
+    return today.date() if today else dt.date.today()
+
+
+def _audit_options(today: dt.datetime | None) -> AuditOptions:
+    return AuditOptions(today=_today(today))
+
+
 @app.command()
 def audit(
     inventories: Annotated[
@@ -144,9 +161,7 @@ def audit(
             help="Inventory files (YAML or JSON) or directories holding them.", show_default=False
         ),
     ],
-    rubric: Annotated[
-        str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
-    ] = "default",
+    rubric: RubricOption = "default",
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.TABLE,
@@ -186,12 +201,7 @@ def audit(
             "--fail-on", help="Gate: any failing finding at or above this severity fails."
         ),
     ] = None,
-    today: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--today", formats=["%Y-%m-%d"], help="Date for waiver expiry (default: today)."
-        ),
-    ] = None,
+    today: TodayOption = None,
     show_passed: Annotated[
         bool, typer.Option("--show-passed", help="List passing findings too.")
     ] = False,
@@ -214,7 +224,7 @@ def audit(
         fail_under = _score(str(fail_under), "--fail-under")
     extras = [_parse_output(spec) for spec in extra_outputs or []]
     options = AuditOptions(
-        today=today.date() if today else dt.date.today(),
+        today=_today(today),
         gates=GateOptions(
             fail_under=fail_under,
             minimums=_parse_minimums(minimum or [], loaded_rubric),
@@ -375,15 +385,6 @@ class DiffFormat(StrEnum):
     JSON = "json"
 
 
-TodayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Date for waiver expiry (default: today)."),
-]
-RubricOption = Annotated[
-    str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
-]
-
-
 def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
     if fmt is DiffFormat.TABLE:
         return diff_table.render(report)
@@ -402,10 +403,6 @@ def _render_gap(fmt: GapFormat, report: plan.GapReport) -> str:
     if fmt is GapFormat.TABLE:
         return gap_table.render(report)
     assert_never(fmt)
-
-
-def _audit_options(today: dt.datetime | None) -> AuditOptions:
-    return AuditOptions(today=today.date() if today else dt.date.today())
 
 
 @app.command()
