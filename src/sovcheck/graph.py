@@ -148,6 +148,12 @@ class ValueChain:
             path.append(parent[path[-1]])
         return DataReach(level, tuple(self.ids[k] for k in reversed(path)), origin)
 
+    def data_levels(self) -> list[Classification | None]:
+        """The classification reaching each component (``data_reach`` without the paths)."""
+        if self._data is None:
+            self._data = self._propagate_classification()
+        return [None if found is None else found[0] for found in self._data]
+
     def _data_successors(self, i: int) -> Iterable[int]:
         for j, relation in self.deps[i]:
             if relation in DATA_TO_TARGET:

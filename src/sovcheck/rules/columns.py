@@ -19,7 +19,7 @@ from collections.abc import Callable
 from itertools import repeat
 from typing import Any
 
-from sovcheck.rules.facts import FACTS, PLAIN_FIELDS, AuditFacts
+from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.rules.values import FactType, Unknown
 
 Truth = tuple[int, int]  # (true, false) bit sets; unknown = everything else
@@ -35,22 +35,11 @@ class ColumnTable:
         self.facts = facts
         self.n = len(facts.chain)
         self.all = int.from_bytes(b"\x01" * self.n, "little")
-        self._columns: dict[str, list[Any]] = {}
         self._unknown: dict[str, int] = {}
         self._predicates: dict[tuple[str, str, Any], Truth] = {}
 
     def column(self, name: str) -> list[Any]:
-        col = self._columns.get(name)
-        if col is None:
-            if FACTS[name].scope == "system":
-                col = [self.facts.system(name)] * self.n
-            elif name in PLAIN_FIELDS:
-                col = self.facts.plain_column(name)
-            else:
-                get = self.facts.get
-                col = [get(i, name) for i in range(self.n)]
-            self._columns[name] = col
-        return col
+        return self.facts.column(name)
 
     def unknown(self, name: str) -> int:
         mask = self._unknown.get(name)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, cached_property, partial
+from functools import cache, cached_property
 from typing import Any
 
 from sovcheck.catalog import Catalog, Organizations, TrustArea
@@ -201,6 +201,9 @@ PLAIN_FIELDS = frozenset(
 )
 _LOWERCASE_FIELDS = frozenset({"certifications", "accessibility"})
 _UNKNOWN_SUPPLIER = Unknown(frozenset({"supplier"}))
+_MISSING = object()
+
+_COMPUTING: list[Value] = []
 
 _PAREN = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -229,24 +232,48 @@ class AuditFacts:
         self.orgs = organizations
         self.catalog = catalog
         self.trust = trust
-        self._cache: list[dict[str, Value]] = [{} for _ in range(len(chain))]
+        self.n = len(chain)
+        self._columns: dict[str, list[Value]] = {}
         self._system: dict[str, Value] = {}
-        self._by_supplier: dict[str, Value] = {}
-        self._fns: dict[str, Callable[[int], Value]] = {
-            name: partial(self._plain, name) if name in PLAIN_FIELDS else getattr(self, "_" + name)
-            for name, spec in FACTS.items()
-            if spec.scope == "component"
-        }
+        self._countries: dict[str, Value] = {}
 
     # ----------------------------------------------------------------- access
 
     def get(self, i: int, name: str) -> Value:
-        cache = self._cache[i]
-        if name in cache:
-            return cache[name]
-        value = self._fns[name](i)
-        cache[name] = value
-        return value
+        # An empty list is a column being computed (or of an empty inventory): column()
+        # tells which.
+        return (self._columns.get(name) or self.column(name))[i]
+
+    def column(self, name: str) -> list[Value]:
+        """A fact for every component, computed once per audit.
+
+        Columns are the cache: a fact asked for one component is computed for all of them,
+        most by one pass over the inventory and one lookup table (per supplier, per
+        location set, per licence) rather than one call per component.
+        """
+        col = self._columns.get(name)
+        if col is not None:
+            if col is _COMPUTING:
+                raise RuntimeError(f"fact {name!r} depends on itself")
+            return col
+        self._columns[name] = _COMPUTING
+        try:
+            if FACTS[name].scope == "system":
+                col = [self.system(name)] * self.n
+            elif name in PLAIN_FIELDS:
+                col = self.plain_column(name)
+            else:
+                bulk = getattr(self, "_column_" + name, None)
+                if bulk is not None:
+                    col = bulk()
+                else:
+                    fn: Callable[[int], Value] = getattr(self, "_" + name)
+                    col = [fn(i) for i in range(self.n)]
+        except BaseException:
+            del self._columns[name]
+            raise
+        self._columns[name] = col
+        return col
 
     def system(self, name: str) -> Value:
         if name not in self._system:
@@ -275,20 +302,8 @@ class AuditFacts:
             for v in raw
         ]
 
-    def _plain(self, field: str, i: int) -> Value:
-        """An inventory field as a fact: unknown when absent, lists as sets, choices as text."""
-        value = getattr(self.comp(i), field)
-        if value is None:
-            return Unknown.of(field)
-        if isinstance(value, tuple):
-            return frozenset(v.lower() if field in _LOWERCASE_FIELDS else v for v in value)
-        if isinstance(value, StrEnum) and not isinstance(value, Classification):
-            return value.value
-        return value
-
-    def _handles(self, i: int) -> Value:
-        reach = self.chain.data_reach(i)
-        return None if reach is None else reach.classification
+    def _column_handles(self) -> list[Value]:
+        return self.chain.data_levels()
 
     def _has_training_summary(self, i: int) -> Value:
         return True if self.comp(i).training_summary else Unknown.of("training_summary")
@@ -296,32 +311,51 @@ class AuditFacts:
     def _has_substitute(self, i: int) -> Value:
         return bool(self.comp(i).substitutes)
 
-    def _is_entrypoint(self, i: int) -> Value:
-        return i in self._entrypoints
-
-    @cached_property
-    def _entrypoints(self) -> frozenset[int]:
-        return frozenset(self.chain.entrypoints)
+    def _column_is_entrypoint(self) -> list[Value]:
+        col = [False] * self.n
+        for i in self.chain.entrypoints:
+            col[i] = True
+        return col
 
     # ----------------------------------------------------------------- control
 
-    def _control_chain(self, i: int) -> Value:
-        supplier = self.comp(i).supplier
-        if supplier is None:
-            return Unknown.of("supplier")
-        return tuple(org.id for org in self.orgs.control_chain(supplier))
+    def _by_supplier(self, fn: Callable[[str], Value]) -> list[Value]:
+        """A column of a fact that depends on the supplier alone: one call per supplier."""
+        table: dict[str | None, Value] = {None: _UNKNOWN_SUPPLIER}
+        out = []
+        for comp in self.chain.components:
+            supplier = comp.supplier
+            value = table.get(supplier, _MISSING)
+            if value is _MISSING:
+                assert supplier is not None
+                value = table[supplier] = fn(supplier)
+            out.append(value)
+        return out
 
-    def _controlled_from(self, i: int) -> Value:
-        supplier = self.comp(i).supplier
-        if supplier is None:
-            return _UNKNOWN_SUPPLIER
-        found = self._by_supplier.get(supplier)
-        if found is None:
-            found = self._supplier_countries(supplier)
-            self._by_supplier[supplier] = found
-        return found
+    def _mapped(self, source: str, fn: Callable[[Value], Value]) -> list[Value]:
+        """A column computed from another fact's value alone: one call per distinct value."""
+        table: dict[Value, Value] = {}
+        out = []
+        for value in self.column(source):
+            found = table.get(value, _MISSING)
+            if found is _MISSING:
+                found = table[value] = fn(value)
+            out.append(found)
+        return out
+
+    def _column_control_chain(self) -> list[Value]:
+        return self._by_supplier(lambda s: tuple(org.id for org in self.orgs.control_chain(s)))
+
+    def _column_controlled_from(self) -> list[Value]:
+        return self._by_supplier(self._supplier_countries)
 
     def _supplier_countries(self, supplier: str) -> Value:
+        found = self._countries.get(supplier)
+        if found is None:
+            found = self._countries[supplier] = self._chain_countries(supplier)
+        return found
+
+    def _chain_countries(self, supplier: str) -> Value:
         countries = set()
         missing = []
         for org in self.orgs.control_chain(supplier):
@@ -333,8 +367,11 @@ class AuditFacts:
             return Unknown(frozenset(missing))
         return frozenset(countries)
 
-    def _control(self, i: int) -> Value:
-        countries = self.get(i, "controlled_from")
+    def _column_control(self) -> list[Value]:
+        return self._by_supplier(self._supplier_control)
+
+    def _supplier_control(self, supplier: str) -> Value:
+        countries = self._supplier_countries(supplier)
         if isinstance(countries, Unknown):
             return countries
         kinds = {self.trust.classify(c) for c in countries}
@@ -344,32 +381,35 @@ class AuditFacts:
             return "home"
         return "trusted"
 
-    def _foreign_laws(self, i: int) -> Value:
-        return (
-            frozenset(law.id for law in self._foreign_law_objects(i))
-            if not isinstance(self.get(i, "controlled_from"), Unknown)
-            else self.get(i, "controlled_from")
+    def _column_foreign_laws(self) -> list[Value]:
+        return self._by_supplier(
+            lambda s: self._when_control_known(
+                s, lambda: frozenset(law.id for law in self._foreign_law_objects(s))
+            )
         )
 
-    def _foreign_law_names(self, i: int) -> Value:
-        if isinstance(self.get(i, "controlled_from"), Unknown):
-            return self.get(i, "controlled_from")
-        return frozenset(law_name(law) for law in self._foreign_law_objects(i))
+    def _column_foreign_law_names(self) -> list[Value]:
+        return self._by_supplier(
+            lambda s: self._when_control_known(
+                s, lambda: frozenset(law_name(law) for law in self._foreign_law_objects(s))
+            )
+        )
 
-    def _foreign_law_objects(self, i: int) -> tuple[Law, ...]:
-        supplier = self.comp(i).supplier
-        if supplier is None:
-            return ()
+    def _when_control_known(self, supplier: str, fn: Callable[[], Value]) -> Value:
+        countries = self._supplier_countries(supplier)
+        return countries if isinstance(countries, Unknown) else fn()
+
+    def _foreign_law_objects(self, supplier: str) -> tuple[Law, ...]:
         return tuple(
             law
             for law in self.orgs.laws_reaching(supplier)
             if not self.trust.is_trusted(law.country)
         )
 
-    def _max_foreign_control(self, i: int) -> Value:
-        supplier = self.comp(i).supplier
-        if supplier is None:
-            return Unknown.of("supplier")
+    def _column_max_foreign_control(self) -> list[Value]:
+        return self._by_supplier(self._supplier_max_foreign_control)
+
+    def _supplier_max_foreign_control(self, supplier: str) -> Value:
         shares = [
             o.foreign_control
             for o in self.orgs.control_chain(supplier)
@@ -379,27 +419,31 @@ class AuditFacts:
 
     # ----------------------------------------------------------------- location
 
-    @cached_property
-    def _effective(self) -> list[tuple[frozenset[str], tuple[str, ...]] | None]:
-        return self.chain.effective_locations()
+    def _column_effective_location(self) -> list[Value]:
+        unknown = Unknown.of("location")
+        return [unknown if e is None else e[0] for e in self.chain.effective_locations()]
 
-    def _effective_location(self, i: int) -> Value:
-        found = self._effective[i]
-        return Unknown.of("location") if found is None else found[0]
-
-    def _location_trusted(self, i: int) -> Value:
-        places = self.get(i, "effective_location")
-        if isinstance(places, Unknown):
-            return places
-        return all(self.trust.is_trusted(c) for c in places)
+    def _column_location_trusted(self) -> list[Value]:
+        return self._mapped(
+            "effective_location",
+            lambda places: (
+                places
+                if isinstance(places, Unknown)
+                else all(self.trust.is_trusted(c) for c in places)
+            ),
+        )
 
     # ----------------------------------------------------------------- licences, languages
 
-    def _license_open(self, i: int) -> Value:
-        lic = self.comp(i).license
-        if lic is None:
-            return Unknown.of("license")
-        return license_is_open(lic, self.catalog.open_licenses)
+    def _column_license_open(self) -> list[Value]:
+        return self._mapped(
+            "license",
+            lambda lic: (
+                lic
+                if isinstance(lic, Unknown)
+                else license_is_open(lic, self.catalog.open_licenses)
+            ),
+        )
 
     @cached_property
     def _home_language_set(self) -> frozenset[str] | None:
@@ -413,33 +457,54 @@ class AuditFacts:
         found = self._home_language_set
         return Unknown.of("system.languages") if found is None else found
 
-    def _serves_home_language(self, i: int) -> Value:
-        langs = self.get(i, "languages")
+    def _column_serves_home_language(self) -> list[Value]:
         home = self.system("home_languages")
-        if isinstance(langs, Unknown) or isinstance(home, Unknown):
-            return _merge_unknown(langs, home)
-        return bool(langs & home)
+        return self._mapped(
+            "languages",
+            lambda langs: (
+                _merge_unknown(langs, home)
+                if isinstance(langs, Unknown) or isinstance(home, Unknown)
+                else bool(langs & home)
+            ),
+        )
 
-    def _serves_all_home_languages(self, i: int) -> Value:
-        langs = self.get(i, "languages")
+    def _column_serves_all_home_languages(self) -> list[Value]:
         home = self.system("home_languages")
-        if isinstance(langs, Unknown) or isinstance(home, Unknown):
-            return _merge_unknown(langs, home)
-        return home <= langs
+        return self._mapped(
+            "languages",
+            lambda langs: (
+                _merge_unknown(langs, home)
+                if isinstance(langs, Unknown) or isinstance(home, Unknown)
+                else home <= langs
+            ),
+        )
 
-    def _meets_accessibility_standard(self, i: int) -> Value:
-        found = self.get(i, "accessibility")
-        if isinstance(found, Unknown):
-            return found
-        return bool(found & ACCESSIBILITY_STANDARDS)
+    def _column_meets_accessibility_standard(self) -> list[Value]:
+        return self._mapped(
+            "accessibility",
+            lambda found: (
+                found if isinstance(found, Unknown) else bool(found & ACCESSIBILITY_STANDARDS)
+            ),
+        )
 
     # ----------------------------------------------------------------- export rules
 
-    def _export_rules(self, i: int) -> Value:
-        countries = self.get(i, "controlled_from")
+    def _column_export_rules(self) -> list[Value]:
+        table: dict[tuple[Value, str], Value] = {}
+        out = []
+        for countries, comp in zip(
+            self.column("controlled_from"), self.chain.components, strict=True
+        ):
+            key = (countries, comp.kind.value)
+            found = table.get(key)
+            if found is None:
+                found = table[key] = self._export_rules_of(countries, comp.kind.value)
+            out.append(found)
+        return out
+
+    def _export_rules_of(self, countries: Value, kind: str) -> Value:
         if isinstance(countries, Unknown):
             return countries
-        kind = self.comp(i).kind.value
         rules = set()
         for country in countries:
             for rule in self.catalog.export_controls_of(country):
@@ -457,17 +522,18 @@ class AuditFacts:
         subs = self.comp(i).substitutes
         if not subs:
             return False
+        control = self.column("control")
         unknown: Unknown | None = None
         for sub in subs:
             j = self.chain.index.get(sub)
             if j is None:
                 unknown = Unknown.of("substitutes") if unknown is None else unknown
                 continue
-            control = self.get(j, "control")
-            if control in ("home", "trusted"):
+            found = control[j]
+            if found in ("home", "trusted"):
                 return True
-            if isinstance(control, Unknown):
-                unknown = control if unknown is None else unknown | control
+            if isinstance(found, Unknown):
+                unknown = found if unknown is None else unknown | found
         return unknown if unknown is not None else False
 
     def _cutoff_assessment(self, i: int) -> tuple[Value, str]:
@@ -509,11 +575,11 @@ class AuditFacts:
             )
         return control, reason  # unknown control
 
-    def _cutoff_source(self, i: int) -> Value:
-        return self._cutoff[i][0]
+    def _column_cutoff_source(self) -> list[Value]:
+        return [value for value, _ in self._cutoff]
 
-    def _cutoff_reason(self, i: int) -> Value:
-        return self._cutoff[i][1] or None
+    def _column_cutoff_reason(self) -> list[Value]:
+        return [reason or None for _, reason in self._cutoff]
 
     @cached_property
     def _cutoff(self) -> list[tuple[Value, str]]:
@@ -527,27 +593,40 @@ class AuditFacts:
     def cutoff_path(self, i: int) -> tuple[str, ...]:
         return self.chain.cutoff_path(self._cutoff_next, i)
 
-    def _cutoff_exposed(self, i: int) -> Value:
-        return self._cutoff_next[i] != -1
+    def _column_cutoff_exposed(self) -> list[Value]:
+        return [nxt != -1 for nxt in self._cutoff_next]
 
     # ----------------------------------------------------------------- structure
 
-    def _spof(self, i: int) -> Value:
-        return (
-            i in self.chain.dominated_counts() and self.get(i, "has_trusted_substitute") is not True
-        )
+    def _column_spof(self) -> list[Value]:
+        col: list[Value] = [False] * self.n
+        for i in self.chain.dominated_counts():
+            col[i] = self.get(i, "has_trusted_substitute") is not True
+        return col
 
-    def _dominated(self, i: int) -> Value:
-        return self.chain.dominated_counts().get(i, 0)
+    def _column_dominated(self) -> list[Value]:
+        col: list[Value] = [0] * self.n
+        for i, count in self.chain.dominated_counts().items():
+            col[i] = count
+        return col
 
-    def _critical(self, i: int) -> Value:
-        handles = self.get(i, "handles")
-        return bool(
-            self.get(i, "is_entrypoint")
-            or self.get(i, "spof")
-            or self.get(i, "cutoff_source") is True
-            or (handles is not None and handles.rank >= Classification.RESTRICTED.rank)
-        )
+    def _column_critical(self) -> list[Value]:
+        restricted = Classification.RESTRICTED.rank
+        return [
+            bool(
+                entry
+                or spof
+                or cutoff is True
+                or (handles is not None and handles.rank >= restricted)
+            )
+            for entry, spof, cutoff, handles in zip(
+                self.column("is_entrypoint"),
+                self.column("spof"),
+                self.column("cutoff_source"),
+                self.column("handles"),
+                strict=True,
+            )
+        ]
 
     def _maintained_locally(self, i: int) -> Value:
         teams = [
