@@ -238,7 +238,13 @@ def test_column_evaluation_agrees_with_per_component_evaluation(rubric_id):
 
 def test_unchecked_findings_equal_validated_ones():
     """The engine's fast constructor must build what pydantic's validation builds."""
-    from sovcheck.model.report import Finding, SourceLocation, Status, finding_unchecked
+    from sovcheck.model.report import (
+        Finding,
+        SourceLocation,
+        Status,
+        finding_unchecked,
+        source_location,
+    )
     from sovcheck.model.rubric import Severity
 
     values = {
@@ -256,7 +262,8 @@ def test_unchecked_findings_equal_validated_ones():
         "status_without_waiver": None,
         "unknown_fields": (),
     }
-    fast = finding_unchecked(("f.yaml", 3, 5), **dict(values))
+    fast = finding_unchecked(source_location("f.yaml", 3, 5), **dict(values))
+    other = finding_unchecked(source_location("g.yaml", 1, 1), **dict(values))
     checked = Finding(location=SourceLocation(file="f.yaml", line=3, column=5), **values)
     assert fast == checked
     assert fast.model_dump() == checked.model_dump()
@@ -264,3 +271,8 @@ def test_unchecked_findings_equal_validated_ones():
     assert fast.model_copy(update={"component": "y"}) == checked.model_copy(
         update={"component": "y"}
     )
+    assert fast.location == SourceLocation(file="f.yaml", line=3, column=5)
+    assert fast.location.model_fields_set == {"file", "line", "column"}
+    # Findings share their fields-set; a copy with changes must not touch it.
+    fast.model_copy(update={"component": "y", "extra_name": 1})
+    assert other.model_fields_set == checked.model_fields_set

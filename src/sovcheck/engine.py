@@ -15,7 +15,14 @@ from typing import Any
 from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import PLACEHOLDER, CompiledRule, LoadedRubric
 from sovcheck.model.inventory import Waiver
-from sovcheck.model.report import Finding, Status, WaiverState, finding_unchecked
+from sovcheck.model.report import (
+    Finding,
+    SourceLocation,
+    Status,
+    WaiverState,
+    finding_unchecked,
+    source_location,
+)
 from sovcheck.rules.columns import ColumnTable
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.rules.values import Unknown, render
@@ -76,6 +83,7 @@ def evaluate(
     chain = facts.chain
 
     table = ColumnTable(facts)
+    make = _Findings(loaded, facts).make
 
     def record(
         compiled: CompiledRule,
@@ -107,10 +115,7 @@ def evaluate(
         if status is Status.UNKNOWN:
             for name in missing:
                 unknowns.setdefault(_unknown_key(component_id, name), set()).add(rule.id)
-        lookup = _lookup(facts, i)
-        findings.append(
-            _finding(loaded, facts, compiled, i, status, lookup, waiver, tuple(sorted(missing)))
-        )
+        findings.append(make(compiled, i, status, waiver, tuple(sorted(missing))))
 
     for compiled in rubric.rules:
         rule = compiled.rule
@@ -127,9 +132,7 @@ def evaluate(
             if outcome is True:
                 tally.passed += 1
                 if include_passed:
-                    findings.append(
-                        _finding(loaded, facts, compiled, None, Status.PASS, lookup, None)
-                    )
+                    findings.append(make(compiled, None, Status.PASS, None))
             else:
                 record(compiled, tally, None, applies, outcome, rule_waivers)
             continue
@@ -142,8 +145,7 @@ def evaluate(
         tally.passed = passed.bit_count()
         if include_passed:
             for i in table.indices(passed):
-                lookup = _lookup(facts, i)
-                findings.append(_finding(loaded, facts, compiled, i, Status.PASS, lookup, None))
+                findings.append(make(compiled, i, Status.PASS, None))
         failed = set(table.indices(applies_true & check_false))
         for i in table.indices(applicable ^ passed):
             if i in failed:
@@ -194,48 +196,102 @@ def _matching_waiver(candidates: list[_WaiverUse], component: str | None) -> _Wa
     return None
 
 
-def _finding(
-    loaded: LoadedInventory,
-    facts: AuditFacts,
-    compiled: CompiledRule,
-    i: int | None,
-    status: Status,
-    lookup: Callable[[str], Any],
-    waiver: _WaiverUse | None,
-    missing: tuple[str, ...] = (),
-) -> Finding:
-    rule = compiled.rule
-    chain = facts.chain
-    if i is None:
-        component = None
-        path: tuple[str, ...] = ()
-        loc = loaded.locate(("system",))
-    else:
-        component = chain.ids[i]
-        path = _path(facts, rule.path, i)
-        loc = loaded.component_location(component)
-    if status is Status.UNKNOWN:
-        subject = f"{component}: " if component else ""
-        message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
-    else:
-        message = _render_message(rule.message, lookup, path)
-    # Every value here comes from validated models: no second validation.
-    return finding_unchecked(
-        (loc.file, loc.line, loc.column),
-        rule=rule.id,
-        objective=rule.objective,
-        severity=rule.severity,
-        status=Status.WAIVED if waiver is not None else status,
-        component=component,
-        message=message,
-        path=path,
-        remediation=rule.remediation.strip(),
-        references=rule.references,
-        waived=waiver is not None,
-        waiver_reason=waiver.waiver.reason if waiver is not None else None,
-        status_without_waiver=status if waiver is not None else None,
-        unknown_fields=missing,
-    )
+class _Findings:
+    """Builds findings; what several findings share (a component's location, a path, a
+    message template, a rendered value) is computed once and the same object reused."""
+
+    def __init__(self, loaded: LoadedInventory, facts: AuditFacts) -> None:
+        self.loaded = loaded
+        self.facts = facts
+        self.ids = facts.chain.ids
+        self._locations: dict[int | None, SourceLocation] = {}
+        self._paths: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._templates: dict[str, list[str]] = {}
+        self._rendered: dict[tuple[type, Any], str] = {}
+        self._remediations: dict[str, str] = {}
+
+    def make(
+        self,
+        compiled: CompiledRule,
+        i: int | None,
+        status: Status,
+        waiver: _WaiverUse | None,
+        missing: tuple[str, ...] = (),
+    ) -> Finding:
+        rule = compiled.rule
+        if i is None:
+            component = None
+            path: tuple[str, ...] = ()
+        else:
+            component = self.ids[i]
+            path = self.path(rule.path, i)
+        if status is Status.UNKNOWN:
+            subject = f"{component}: " if component else ""
+            message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
+        else:
+            message = self.message(rule.message, i, path)
+        remediation = self._remediations.get(rule.id)
+        if remediation is None:
+            remediation = self._remediations[rule.id] = rule.remediation.strip()
+        # Every value here comes from validated models: no second validation.
+        return finding_unchecked(
+            self.location(i),
+            rule=rule.id,
+            objective=rule.objective,
+            severity=rule.severity,
+            status=Status.WAIVED if waiver is not None else status,
+            component=component,
+            message=message,
+            path=path,
+            remediation=remediation,
+            references=rule.references,
+            waived=waiver is not None,
+            waiver_reason=waiver.waiver.reason if waiver is not None else None,
+            status_without_waiver=status if waiver is not None else None,
+            unknown_fields=missing,
+        )
+
+    def location(self, i: int | None) -> SourceLocation:
+        found = self._locations.get(i)
+        if found is None:
+            if i is None:
+                loc = self.loaded.locate(("system",))
+            else:
+                loc = self.loaded.component_location(self.ids[i])
+            found = self._locations[i] = source_location(loc.file, loc.line, loc.column)
+        return found
+
+    def path(self, kind: str, i: int) -> tuple[str, ...]:
+        key = (kind, i)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = _path(self.facts, kind, i)
+        return found
+
+    def message(self, template: str, i: int | None, path: tuple[str, ...]) -> str:
+        """The rule's message with its placeholders filled in for component ``i``."""
+        parts = self._templates.get(template)
+        if parts is None:
+            # Literal text at even positions, placeholder names at odd ones.
+            parts = self._templates[template] = PLACEHOLDER.split(template)
+        facts = self.facts
+        out = []
+        for k, part in enumerate(parts):
+            if not k % 2:
+                out.append(part)
+            elif part == "path":
+                out.append(" -> ".join(path))
+            else:
+                if i is None or FACTS[part].scope == "system":
+                    value = facts.system(part)
+                else:
+                    value = facts.get(i, part)
+                key = (type(value), value)
+                text = self._rendered.get(key)
+                if text is None:
+                    text = self._rendered[key] = render(value)
+                out.append(text)
+        return "".join(out).strip()
 
 
 def _path(facts: AuditFacts, kind: str, i: int) -> tuple[str, ...]:
@@ -253,13 +309,3 @@ def _path(facts: AuditFacts, kind: str, i: int) -> tuple[str, ...]:
         if found:
             return found
     return chain.reach_path(i) or (chain.ids[i],)
-
-
-def _render_message(template: str, lookup: Callable[[str], Any], path: tuple[str, ...]) -> str:
-    def replace(match: Any) -> str:
-        name = match.group(1)
-        if name == "path":
-            return " -> ".join(path)
-        return render(lookup(name))
-
-    return PLACEHOLDER.sub(replace, template).strip()

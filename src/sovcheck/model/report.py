@@ -56,21 +56,33 @@ _LOCATION_FIELDS = frozenset(SourceLocation.model_fields)
 _setattr = object.__setattr__
 
 
-def finding_unchecked(location: tuple[str, int, int], **values: object) -> Finding:
+# One set for every instance built here: pydantic reads it (model_fields_set) and copies
+# it before any change (model_copy), and these models are frozen.
+_ALL_FINDING_FIELDS = set(_FINDING_FIELDS)
+_ALL_LOCATION_FIELDS = set(_LOCATION_FIELDS)
+
+
+def source_location(file: str, line: int, column: int) -> SourceLocation:
+    """A SourceLocation from a position the loader found (see ``finding_unchecked``)."""
+    loc = SourceLocation.__new__(SourceLocation)
+    _setattr(loc, "__dict__", {"file": file, "line": line, "column": column})
+    _setattr(loc, "__pydantic_fields_set__", _ALL_LOCATION_FIELDS)
+    _setattr(loc, "__pydantic_extra__", None)
+    _setattr(loc, "__pydantic_private__", None)
+    return loc
+
+
+def finding_unchecked(location: SourceLocation, **values: object) -> Finding:
     """A Finding from values the engine already validated, every field given.
 
     The same object ``Finding.model_construct`` makes (a test compares them), without its
-    per-field bookkeeping: an audit of a large inventory builds hundreds of thousands.
+    per-field bookkeeping: an audit of a large inventory builds hundreds of thousands, so
+    they also share one fields-set and, per component, one location.
     """
-    loc = SourceLocation.__new__(SourceLocation)
-    _setattr(loc, "__dict__", {"file": location[0], "line": location[1], "column": location[2]})
-    _setattr(loc, "__pydantic_fields_set__", set(_LOCATION_FIELDS))
-    _setattr(loc, "__pydantic_extra__", None)
-    _setattr(loc, "__pydantic_private__", None)
-    values["location"] = loc
+    values["location"] = location
     finding = Finding.__new__(Finding)
     _setattr(finding, "__dict__", values)
-    _setattr(finding, "__pydantic_fields_set__", set(_FINDING_FIELDS))
+    _setattr(finding, "__pydantic_fields_set__", _ALL_FINDING_FIELDS)
     _setattr(finding, "__pydantic_extra__", None)
     _setattr(finding, "__pydantic_private__", None)
     return finding
