@@ -13,6 +13,7 @@ import re
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, assert_never
@@ -34,7 +35,7 @@ from sovcheck.formats import (
     gap_markdown,
     gap_table,
     listing,
-    render_audits,
+    stream_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
 from sovcheck.gcpause import paused_gc
@@ -115,8 +116,9 @@ def _score(text: str, option: str) -> float:
     return value
 
 
-def write_atomically(target: Path, text: str, inputs: list[Path]) -> None:
-    """Write ``text`` to ``target`` through a temporary file and a rename; never over an input."""
+def write_atomically(target: Path, text: str | Iterable[str], inputs: list[Path]) -> None:
+    """Write ``text`` (or its pieces) to ``target`` through a temporary file and a rename;
+    never over an input."""
     for source in inputs:
         if target.exists() and source.exists() and target.resolve() == source.resolve():
             raise UsageError(
@@ -129,7 +131,10 @@ def write_atomically(target: Path, text: str, inputs: list[Path]) -> None:
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -257,13 +262,14 @@ def audit(
     _progress("writing the report")
     if audits:
         many = len(paths) > 1
-        text = render_audits(output_format, audits, many=many)
+        chunks = stream_audits(output_format, audits, many=many)
         if output is not None:
-            write_atomically(output, text, paths)
+            write_atomically(output, chunks, paths)
         else:
-            sys.stdout.write(text)
+            for chunk in chunks:
+                sys.stdout.write(chunk)
         for fmt, target in extras:
-            write_atomically(target, render_audits(fmt, audits, many=many), paths)
+            write_atomically(target, stream_audits(fmt, audits, many=many), paths)
     _progress("")
     raise typer.Exit(worst)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
 from sovcheck.load.catalog import (
@@ -53,7 +53,14 @@ class Catalog:
         return frozenset(codes)
 
     def laws_of(self, country: str) -> tuple[Law, ...]:
-        return _laws_by_country(self.jurisdictions).get(country, ())
+        return self._laws_by_country.get(country, ())
+
+    @cached_property
+    def _laws_by_country(self) -> dict[str, tuple[Law, ...]]:
+        by: dict[str, list[Law]] = {}
+        for law in self.jurisdictions.laws:
+            by.setdefault(law.country, []).append(law)
+        return {k: tuple(sorted(v, key=lambda law: law.id)) for k, v in by.items()}
 
     def export_controls_of(self, country: str) -> tuple[ExportControl, ...]:
         return tuple(e for e in self.jurisdictions.export_controls if e.country == country)
@@ -69,14 +76,6 @@ class Catalog:
             if law.id == law_id:
                 return law
         return None
-
-
-@cache
-def _laws_by_country(j: Jurisdictions) -> dict[str, tuple[Law, ...]]:
-    by: dict[str, list[Law]] = {}
-    for law in j.laws:
-        by.setdefault(law.country, []).append(law)
-    return {k: tuple(sorted(v, key=lambda law: law.id)) for k, v in by.items()}
 
 
 @cache

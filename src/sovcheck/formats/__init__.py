@@ -6,7 +6,7 @@ Formats that can hold several audits in one file (JSON, SARIF, JUnit) also have
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from types import ModuleType
 from typing import assert_never
@@ -65,6 +65,23 @@ def render_audits(
     from sovcheck.formats.html import render_html
 
     return render_html(report, facts)
+
+
+def stream_audits(
+    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+) -> Iterator[str]:
+    """What :func:`render_audits` returns, in pieces where the format can be written so
+    (JSON): a large report then never exists in memory as one text."""
+    if fmt is OutputFormat.JSON:
+        from sovcheck.formats import json_report
+
+        reports = [report for report, _ in audits]
+        if len(reports) == 1 and not many:
+            yield from json_report.render_chunks(reports[0])
+        else:
+            yield from json_report.render_many_chunks(reports)
+        return
+    yield render_audits(fmt, audits, many=many)
 
 
 def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool = False) -> str:

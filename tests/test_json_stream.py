@@ -1,0 +1,46 @@
+"""The JSON report written in pieces is the same bytes as json.dumps of the whole report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sovcheck.formats import OutputFormat, json_report, render_audits, stream_audits
+from sovcheck.model.report import Report
+from tests.conftest import ROOT, audit
+
+
+def _expected(data: object) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[Report]:
+    return [audit(path) for path in sorted((ROOT / "inventories").glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 4096])
+def test_pieces_join_to_json_dumps(
+    reports: list[Report], batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(json_report, "BATCH", batch)
+    empty = reports[0].model_copy(update={"findings": ()})
+    for report in [*reports, empty]:
+        pieces = list(json_report.render_chunks(report))
+        assert "".join(pieces) == _expected(json_report.to_data(report))
+        if len(report.findings) > batch:
+            assert len(pieces) > 3  # written in pieces, not at once
+    for group in (reports, reports[:1], [empty, reports[0]]):
+        assert json_report.render_many(group) == _expected([json_report.to_data(r) for r in group])
+    assert json_report.render_many([]) == "[]\n"
+
+
+def test_stream_audits_matches_render_audits(reports: list[Report]) -> None:
+    audits = [(r, None) for r in reports[:2]]
+    for fmt in (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.TABLE):
+        for many in (False, True):
+            chosen = audits if many else audits[:1]
+            assert "".join(stream_audits(fmt, chosen, many=many)) == render_audits(
+                fmt, chosen, many=many
+            )
