@@ -7,6 +7,7 @@ import json
 import pytest
 
 from sovcheck.formats import OutputFormat, json_report, render_audits, stream_audits
+from sovcheck.model.inventory import Component
 from sovcheck.model.report import Report
 from tests.conftest import ROOT, audit
 
@@ -44,3 +45,21 @@ def test_stream_audits_matches_render_audits(reports: list[Report]) -> None:
             assert "".join(stream_audits(fmt, chosen, many=many)) == render_audits(
                 fmt, chosen, many=many
             )
+
+
+def test_loaded_models_share_fields_sets_safely(in_root: None) -> None:
+    """Components given the same fields share one fields-set; copying one with a change
+    leaves the others' untouched."""
+    from tests.conftest import load
+
+    components = load("inventories/hospital-us-cloud.yaml").inventory.components
+    by_fields: dict[frozenset[str], list[object]] = {}
+    for c in components:
+        by_fields.setdefault(frozenset(c.model_fields_set), []).append(c)
+    first, second = next(group for group in by_fields.values() if len(group) == 2)
+    assert isinstance(first, Component) and isinstance(second, Component)
+    assert first.model_fields_set is second.model_fields_set
+    before = set(second.model_fields_set)
+    changed = first.model_copy(update={"notes": "x"})
+    assert "notes" in changed.model_fields_set
+    assert second.model_fields_set == before

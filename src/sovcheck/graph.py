@@ -52,16 +52,20 @@ class ValueChain:
         self.dependents: list[list[tuple[int, Relation]]] = [[] for _ in range(n)]
         referenced = [False] * n
         index = self.index
+        relations = [(relation, relation.value) for relation in Relation]
+        dependents = self.dependents
         for i, comp in enumerate(self.components):
-            for relation in Relation:
-                for target in comp.targets(relation):
+            values = vars(comp)  # one dict lookup per field instead of an attribute access
+            deps = self.deps[i]
+            for relation, name in relations:
+                for target in values[name]:
                     j = index.get(target)
                     if j is None or j == i:
                         continue  # rejected by the loader; ignored if built by hand
-                    self.deps[i].append((j, relation))
-                    self.dependents[j].append((i, relation))
+                    deps.append((j, relation))
+                    dependents[j].append((i, relation))
                     referenced[j] = True
-            for sub in comp.substitutes:
+            for sub in values["substitutes"]:
                 k = index.get(sub)
                 if k is not None:
                     referenced[k] = True

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from sovcheck.errors import InputError, Location, Problem
 from sovcheck.load.document import Document, PathItem, read_document
 from sovcheck.load.validation import did_you_mean, validate_model
@@ -20,7 +22,6 @@ from sovcheck.model.inventory import (
     FORMAT_VERSION,
     KIND_FIELDS,
     RELATIONS,
-    Component,
     Inventory,
 )
 
@@ -72,6 +73,8 @@ def inventory_from_document(
     # The models hold everything from here on: let the parsed plain data go (a few hundred
     # megabytes for a large inventory); positions and the digest stay.
     doc = dataclasses.replace(doc, data=None)
+    _share_fields_sets(inventory.components)
+    _share_fields_sets(inventory.organizations)
     component_index = {c.id: i for i, c in enumerate(inventory.components)}
     organization_index = {o.id: i for i, o in enumerate(inventory.organizations)}
     loaded = LoadedInventory(inventory, doc, component_index, organization_index)
@@ -79,6 +82,18 @@ def inventory_from_document(
     if problems:
         raise InputError(problems)
     return loaded
+
+
+def _share_fields_sets(models: Sequence[BaseModel]) -> None:
+    """Models that were given the same fields share one fields-set (pydantic keeps one per
+    instance, 700 bytes for a component: 700 MB for a million). They are frozen, and
+    pydantic copies the set before changing it (model_copy)."""
+    shared: dict[frozenset[str], set[str]] = {}
+    for model in models:
+        fields = model.__pydantic_fields_set__
+        object.__setattr__(
+            model, "__pydantic_fields_set__", shared.setdefault(frozenset(fields), fields)
+        )
 
 
 def _check_header(doc: Document) -> None:
@@ -165,21 +180,38 @@ def check_references(
                 f"{did_you_mean(org_id, sorted_orgs)}",
             )
 
+    # One pass over every component: its fields are read from the model's dict, and a
+    # position is looked up only for a problem.
+    relation_names = [relation.value for relation in RELATIONS]
+    kind_fields = list(KIND_FIELDS.items())
     for i, comp in enumerate(inv.components):
-        base: tuple[PathItem, ...] = ("components", i)
-        for relation in RELATIONS:
-            for j, target in enumerate(comp.targets(relation)):
+        values = vars(comp)
+        own_id = values["id"]
+        for name in relation_names:
+            targets = values[name]
+            if not targets:
+                continue
+            for j, target in enumerate(targets):
                 if target not in first:
                     at(
-                        (*base, relation.value, j),
-                        f"{relation.value} refers to '{target}', which is "
+                        ("components", i, name, j),
+                        f"{name} refers to '{target}', which is "
                         f"not a component of this inventory{did_you_mean(target, component_ids)}",
                     )
-                elif target == comp.id:
-                    at((*base, relation.value, j), f"component '{comp.id}' cannot relate to itself")
-        if comp.supplier is not None:
-            check_org((*base, "supplier"), comp.supplier, "supplier")
-        problems.extend(_kind_field_problems(comp, base, smap))
+                elif target == own_id:
+                    at(("components", i, name, j), f"component '{own_id}' cannot relate to itself")
+        supplier = values["supplier"]
+        if supplier is not None and supplier not in known_orgs:
+            check_org(("components", i, "supplier"), supplier, "supplier")
+        kind = values["kind"]
+        for name, kinds in kind_fields:
+            if values[name] is not None and kind not in kinds:
+                allowed = ", ".join(sorted(k.value for k in kinds))
+                at(
+                    ("components", i, name),
+                    f"field '{name}' applies to kind {allowed}, not {kind.value}",
+                    key=True,
+                )
 
     for i, org in enumerate(inv.organizations):
         if org.parent is not None:
@@ -207,20 +239,6 @@ def check_references(
                 ("waivers", i, "component"),
                 f"waiver names component '{waiver.component}', which "
                 f"does not exist{did_you_mean(waiver.component, component_ids)}",
-            )
-    return problems
-
-
-def _kind_field_problems(comp: Component, base: tuple[PathItem, ...], smap: Any) -> list[Problem]:
-    problems = []
-    for name, kinds in KIND_FIELDS.items():
-        if getattr(comp, name) is not None and comp.kind not in kinds:
-            allowed = ", ".join(sorted(k.value for k in kinds))
-            problems.append(
-                Problem(
-                    smap.locate_key((*base, name)),
-                    f"field '{name}' applies to kind {allowed}, not {comp.kind.value}",
-                )
             )
     return problems
 

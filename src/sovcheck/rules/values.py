@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 
@@ -18,7 +19,10 @@ class Unknown:
     fields: frozenset[str]
 
     @staticmethod
+    @cache
     def of(*fields: str) -> Unknown:
+        """The unknown of these fields; one shared object per set of names (the same
+        unknown is the value of a fact for many components)."""
         return Unknown(frozenset(fields))
 
     def __or__(self, other: Unknown) -> Unknown:
