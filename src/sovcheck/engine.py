@@ -77,31 +77,30 @@ def evaluate(
     for use in waivers:
         by_rule.setdefault(use.waiver.rule, []).append(use)
 
-    findings: list[Finding] = []
+    per_rule: dict[str, list[Finding]] = {}
     tallies: list[RuleTally] = []
     unknowns: dict[tuple[str | None, str], set[str]] = {}
     chain = facts.chain
 
     table = ColumnTable(facts)
-    make = _Findings(loaded, facts).make
+    builder = _Findings(loaded, facts)
 
     def record(
-        compiled: CompiledRule,
         tally: RuleTally,
+        rule_findings: _RuleFindings,
         i: int | None,
         applies: Any,
         outcome: Any,
         rule_waivers: list[_WaiverUse],
     ) -> None:
         """One finding that is not a pass: its status, waiver, unknown fields and message."""
-        rule = compiled.rule
         status = Status.FAIL if outcome is False and applies is True else Status.UNKNOWN
         missing: frozenset[str] = frozenset()
         for part in (applies, outcome):
             if isinstance(part, Unknown):
                 missing |= part.fields
         component_id = None if i is None else chain.ids[i]
-        waiver = _matching_waiver(rule_waivers, component_id)
+        waiver = _matching_waiver(rule_waivers, component_id) if rule_waivers else None
         if waiver is not None:
             waiver.matched += 1
             if status is Status.FAIL:
@@ -114,14 +113,18 @@ def evaluate(
             tally.unknown += 1
         if status is Status.UNKNOWN:
             for name in missing:
-                unknowns.setdefault(_unknown_key(component_id, name), set()).add(rule.id)
-        findings.append(make(compiled, i, status, waiver, tuple(sorted(missing))))
+                unknowns.setdefault(_unknown_key(component_id, name), set()).add(
+                    rule_findings.rule_id
+                )
+        rule_findings.add(i, status, waiver, tuple(sorted(missing)))
 
     for compiled in rubric.rules:
         rule = compiled.rule
         tally = RuleTally(compiled)
         tallies.append(tally)
         rule_waivers = by_rule.get(rule.id, [])
+        rule_findings = builder.for_rule(compiled)
+        per_rule[rule.id] = rule_findings.findings
         if rule.scope == "system":
             lookup = _lookup(facts, None)
             applies = compiled.applies_to.evaluate(lookup)
@@ -132,30 +135,40 @@ def evaluate(
             if outcome is True:
                 tally.passed += 1
                 if include_passed:
-                    findings.append(make(compiled, None, Status.PASS, None))
+                    rule_findings.add(None, Status.PASS, None, ())
             else:
-                record(compiled, tally, None, applies, outcome, rule_waivers)
+                record(tally, rule_findings, None, applies, outcome, rule_waivers)
             continue
-        # Every component at once; per component only where a finding is reported.
+        # Every component at once; per component only where a finding is reported, in the
+        # report's order (by component id).
         applies_true, applies_false = compiled.applies_to.truth(table)
         check_true, check_false = compiled.check.truth(table)
         applicable = table.all ^ applies_false
         passed = check_true & applicable
+        failing = applies_true & check_false
         tally.not_applicable = applies_false.bit_count()
         tally.passed = passed.bit_count()
-        if include_passed:
-            for i in table.indices(passed):
-                findings.append(make(compiled, i, Status.PASS, None))
-        failed = set(table.indices(applies_true & check_false))
-        for i in table.indices(applicable ^ passed):
-            if i in failed:
-                record(compiled, tally, i, True, False, rule_waivers)
+        reported = (applicable ^ passed) | passed if include_passed else applicable ^ passed
+        fails = set(table.indices(failing))
+        passes = set(table.indices(passed)) if include_passed else set()
+        for i in builder.in_id_order(table.indices(reported)):
+            if i in fails:
+                if rule_waivers:
+                    record(tally, rule_findings, i, True, False, rule_waivers)
+                else:
+                    rule_findings.add(i, Status.FAIL, None, ())
+            elif i in passes:
+                rule_findings.add(i, Status.PASS, None, ())
             else:
                 lookup = _lookup(facts, i)
                 applies = compiled.applies_to.evaluate(lookup)
-                record(compiled, tally, i, applies, compiled.check.evaluate(lookup), rule_waivers)
+                outcome = compiled.check.evaluate(lookup)
+                record(tally, rule_findings, i, applies, outcome, rule_waivers)
+        if not rule_waivers:
+            tally.failed += len(fails)
 
-    findings.sort(key=lambda f: (f.rule, f.component or "", f.status.value))
+    # Sorted by rule, then component: each rule's list is already in component order.
+    findings = [f for rule_id in sorted(per_rule) for f in per_rule[rule_id]]
     waiver_states = [
         WaiverState(
             rule=u.waiver.rule,
@@ -198,100 +211,122 @@ def _matching_waiver(candidates: list[_WaiverUse], component: str | None) -> _Wa
 
 class _Findings:
     """Builds findings; what several findings share (a component's location, a path, a
-    message template, a rendered value) is computed once and the same object reused."""
+    rendered value) is computed once and the same object reused."""
 
     def __init__(self, loaded: LoadedInventory, facts: AuditFacts) -> None:
         self.loaded = loaded
         self.facts = facts
         self.ids = facts.chain.ids
-        self._locations: dict[int | None, SourceLocation] = {}
-        self._paths: dict[tuple[str, int], tuple[str, ...]] = {}
-        self._templates: dict[str, list[str]] = {}
-        self._rendered: dict[tuple[type, Any], str] = {}
-        self._remediations: dict[str, str] = {}
+        self.locations: dict[int | None, SourceLocation] = {}
+        self.paths: dict[str, dict[int, tuple[str, ...]]] = {}
+        # Rendered fact values by identity: the columns keep every value alive for the
+        # audit, and the same object stands for a supplier's or a location's value in
+        # thousands of components.
+        self.rendered: dict[int, str] = {}
+        self._rank: list[int] | None = None
 
-    def make(
-        self,
-        compiled: CompiledRule,
-        i: int | None,
-        status: Status,
-        waiver: _WaiverUse | None,
-        missing: tuple[str, ...] = (),
-    ) -> Finding:
-        rule = compiled.rule
-        if i is None:
-            component = None
-            path: tuple[str, ...] = ()
-        else:
-            component = self.ids[i]
-            path = self.path(rule.path, i)
-        if status is Status.UNKNOWN:
-            subject = f"{component}: " if component else ""
-            message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
-        else:
-            message = self.message(rule.message, i, path)
-        remediation = self._remediations.get(rule.id)
-        if remediation is None:
-            remediation = self._remediations[rule.id] = rule.remediation.strip()
-        # Every value here comes from validated models: no second validation.
-        return finding_unchecked(
-            self.location(i),
-            rule=rule.id,
-            objective=rule.objective,
-            severity=rule.severity,
-            status=Status.WAIVED if waiver is not None else status,
-            component=component,
-            message=message,
-            path=path,
-            remediation=remediation,
-            references=rule.references,
-            waived=waiver is not None,
-            waiver_reason=waiver.waiver.reason if waiver is not None else None,
-            status_without_waiver=status if waiver is not None else None,
-            unknown_fields=missing,
-        )
+    def in_id_order(self, indices: list[int]) -> list[int]:
+        if self._rank is None:
+            ids = self.ids
+            self._rank = [0] * len(ids)
+            for rank, i in enumerate(sorted(range(len(ids)), key=ids.__getitem__)):
+                self._rank[i] = rank
+        return sorted(indices, key=self._rank.__getitem__)
+
+    def for_rule(self, compiled: CompiledRule) -> _RuleFindings:
+        return _RuleFindings(self, compiled)
 
     def location(self, i: int | None) -> SourceLocation:
-        found = self._locations.get(i)
+        found = self.locations.get(i)
         if found is None:
             if i is None:
                 loc = self.loaded.locate(("system",))
             else:
                 loc = self.loaded.component_location(self.ids[i])
-            found = self._locations[i] = source_location(loc.file, loc.line, loc.column)
+            found = self.locations[i] = source_location(loc.file, loc.line, loc.column)
         return found
 
-    def path(self, kind: str, i: int) -> tuple[str, ...]:
-        key = (kind, i)
-        found = self._paths.get(key)
-        if found is None:
-            found = self._paths[key] = _path(self.facts, kind, i)
-        return found
+    def render(self, value: Any) -> str:
+        text = self.rendered.get(id(value))
+        if text is None:
+            text = self.rendered[id(value)] = render(value)
+        return text
 
-    def message(self, template: str, i: int | None, path: tuple[str, ...]) -> str:
-        """The rule's message with its placeholders filled in for component ``i``."""
-        parts = self._templates.get(template)
-        if parts is None:
-            # Literal text at even positions, placeholder names at odd ones.
-            parts = self._templates[template] = PLACEHOLDER.split(template)
-        facts = self.facts
-        out = []
-        for k, part in enumerate(parts):
+
+class _RuleFindings:
+    """The findings of one rule, with what they all share worked out once."""
+
+    def __init__(self, builder: _Findings, compiled: CompiledRule) -> None:
+        rule = compiled.rule
+        self.builder = builder
+        self.facts = builder.facts
+        self.rule_id = rule.id
+        self.rule = rule
+        self.findings: list[Finding] = []
+        self.remediation = rule.remediation.strip()
+        self.paths = builder.paths.setdefault(rule.path, {})
+        # The message: literal text at even positions, placeholders at odd ones, each
+        # either a column (a component fact), a text (a system fact) or None (the path).
+        self.parts: list[str | list[Any] | None] = []
+        for k, part in enumerate(PLACEHOLDER.split(rule.message)):
             if not k % 2:
-                out.append(part)
+                self.parts.append(part)
             elif part == "path":
-                out.append(" -> ".join(path))
+                self.parts.append(None)
+            elif rule.scope == "system" or FACTS[part].scope == "system":
+                self.parts.append(render(self.facts.system(part)))
             else:
-                if i is None or FACTS[part].scope == "system":
-                    value = facts.system(part)
+                self.parts.append(self.facts.column(part))
+
+    def add(
+        self, i: int | None, status: Status, waiver: _WaiverUse | None, missing: tuple[str, ...]
+    ) -> None:
+        rule = self.rule
+        builder = self.builder
+        if i is None:
+            component = None
+            path: tuple[str, ...] = ()
+        else:
+            component = builder.ids[i]
+            found = self.paths.get(i)
+            if found is None:
+                found = self.paths[i] = _path(self.facts, rule.path, i)
+            path = found
+        if status is Status.UNKNOWN:
+            subject = f"{component}: " if component else ""
+            message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
+        else:
+            out = []
+            for part in self.parts:
+                if part is None:
+                    out.append(" -> ".join(path))
+                elif isinstance(part, str):
+                    out.append(part)
                 else:
-                    value = facts.get(i, part)
-                key = (type(value), value)
-                text = self._rendered.get(key)
-                if text is None:
-                    text = self._rendered[key] = render(value)
-                out.append(text)
-        return "".join(out).strip()
+                    assert i is not None
+                    out.append(builder.render(part[i]))
+            message = "".join(out).strip()
+        # Every value here comes from validated models: no second validation.
+        self.findings.append(
+            finding_unchecked(
+                builder.location(i),
+                {
+                    "rule": rule.id,
+                    "objective": rule.objective,
+                    "severity": rule.severity,
+                    "status": Status.WAIVED if waiver is not None else status,
+                    "component": component,
+                    "message": message,
+                    "path": path,
+                    "remediation": self.remediation,
+                    "references": rule.references,
+                    "waived": waiver is not None,
+                    "waiver_reason": waiver.waiver.reason if waiver is not None else None,
+                    "status_without_waiver": status if waiver is not None else None,
+                    "unknown_fields": missing,
+                },
+            )
+        )
 
 
 def _path(facts: AuditFacts, kind: str, i: int) -> tuple[str, ...]:

@@ -72,12 +72,13 @@ def source_location(file: str, line: int, column: int) -> SourceLocation:
     return loc
 
 
-def finding_unchecked(location: SourceLocation, **values: object) -> Finding:
+def finding_unchecked(location: SourceLocation, values: dict[str, object]) -> Finding:
     """A Finding from values the engine already validated, every field given.
 
     The same object ``Finding.model_construct`` makes (a test compares them), without its
     per-field bookkeeping: an audit of a large inventory builds hundreds of thousands, so
-    they also share one fields-set and, per component, one location.
+    they also share one fields-set and, per component, one location. ``values`` holds
+    every other field and becomes the finding's own.
     """
     values["location"] = location
     finding = Finding.__new__(Finding)
