@@ -8,7 +8,7 @@ import pytest
 
 from sovcheck.formats import OutputFormat, json_report, render_audits, stream_audits
 from sovcheck.model.inventory import Component
-from sovcheck.model.report import Report
+from sovcheck.model.report import Finding, Report
 from tests.conftest import ROOT, audit
 
 
@@ -27,9 +27,20 @@ def test_pieces_join_to_json_dumps(
 ) -> None:
     monkeypatch.setattr(json_report, "BATCH", batch)
     empty = reports[0].model_copy(update={"findings": ()})
-    for report in [*reports, empty]:
+    # Findings validated by pydantic hold their fields in declaration order, not the
+    # engine's key order: the writer must sort them itself.
+    validated = reports[0].model_copy(
+        update={
+            "findings": tuple(
+                Finding.model_validate({**f.model_dump(), "message": f.message + ' é ✓ "quoted"\n'})
+                for f in reports[0].findings
+            )
+        }
+    )
+    assert next(iter(vars(validated.findings[0]))) == "rule"
+    for report in [*reports, empty, validated]:
         pieces = list(json_report.render_chunks(report))
-        assert "".join(pieces) == _expected(json_report.to_data(report))
+        assert b"".join(pieces).decode("utf-8") == _expected(json_report.to_data(report))
         if len(report.findings) > batch:
             assert len(pieces) > 3  # written in pieces, not at once
     for group in (reports, reports[:1], [empty, reports[0]]):
@@ -42,9 +53,8 @@ def test_stream_audits_matches_render_audits(reports: list[Report]) -> None:
     for fmt in (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.TABLE):
         for many in (False, True):
             chosen = audits if many else audits[:1]
-            assert "".join(stream_audits(fmt, chosen, many=many)) == render_audits(
-                fmt, chosen, many=many
-            )
+            joined = b"".join(stream_audits(fmt, chosen, many=many)).decode("utf-8")
+            assert joined == render_audits(fmt, chosen, many=many)
 
 
 def test_loaded_models_share_fields_sets_safely(in_root: None) -> None:

@@ -262,8 +262,8 @@ def test_unchecked_findings_equal_validated_ones():
         "status_without_waiver": None,
         "unknown_fields": (),
     }
-    fast = finding_unchecked(source_location("f.yaml", 3, 5), dict(values))
-    other = finding_unchecked(source_location("g.yaml", 1, 1), dict(values))
+    fast = finding_unchecked({**values, "location": source_location("f.yaml", 3, 5)})
+    other = finding_unchecked({**values, "location": source_location("g.yaml", 1, 1)})
     checked = Finding(location=SourceLocation(file="f.yaml", line=3, column=5), **values)
     assert fast == checked
     assert fast.model_dump() == checked.model_dump()

@@ -116,9 +116,9 @@ def _score(text: str, option: str) -> float:
     return value
 
 
-def write_atomically(target: Path, text: str | Iterable[str], inputs: list[Path]) -> None:
-    """Write ``text`` (or its pieces) to ``target`` through a temporary file and a rename;
-    never over an input."""
+def write_atomically(target: Path, text: str | Iterable[bytes], inputs: list[Path]) -> None:
+    """Write ``text`` (or its pieces, UTF-8) to ``target`` through a temporary file and a
+    rename; never over an input."""
     for source in inputs:
         if target.exists() and source.exists() and target.resolve() == source.resolve():
             raise UsageError(
@@ -130,9 +130,9 @@ def write_atomically(target: Path, text: str | Iterable[str], inputs: list[Path]
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") as handle:
             if isinstance(text, str):
-                handle.write(text)
+                handle.write(text.encode("utf-8"))
             else:
                 handle.writelines(text)
         Path(tmp).replace(target)
@@ -266,8 +266,10 @@ def audit(
         if output is not None:
             write_atomically(output, chunks, paths)
         else:
+            sys.stdout.flush()
             for chunk in chunks:
-                sys.stdout.write(chunk)
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
         for fmt, target in extras:
             write_atomically(target, stream_audits(fmt, audits, many=many), paths)
     _progress("")

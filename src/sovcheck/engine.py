@@ -309,21 +309,21 @@ class _RuleFindings:
         # Every value here comes from validated models: no second validation.
         self.findings.append(
             finding_unchecked(
-                builder.location(i),
-                {
-                    "rule": rule.id,
+                {  # in key order: the JSON report encodes this dict as it is
+                    "component": component,
+                    "location": builder.location(i),
+                    "message": message,
                     "objective": rule.objective,
+                    "path": path,
+                    "references": rule.references,
+                    "remediation": self.remediation,
+                    "rule": rule.id,
                     "severity": rule.severity,
                     "status": Status.WAIVED if waiver is not None else status,
-                    "component": component,
-                    "message": message,
-                    "path": path,
-                    "remediation": self.remediation,
-                    "references": rule.references,
-                    "waived": waiver is not None,
-                    "waiver_reason": waiver.waiver.reason if waiver is not None else None,
                     "status_without_waiver": status if waiver is not None else None,
                     "unknown_fields": missing,
+                    "waived": waiver is not None,
+                    "waiver_reason": waiver.waiver.reason if waiver is not None else None,
                 },
             )
         )

@@ -69,9 +69,9 @@ def render_audits(
 
 def stream_audits(
     fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
-) -> Iterator[str]:
-    """What :func:`render_audits` returns, in pieces where the format can be written so
-    (JSON): a large report then never exists in memory as one text."""
+) -> Iterator[bytes]:
+    """What :func:`render_audits` returns, as UTF-8, in pieces where the format can be
+    written so (JSON): a large report then never exists in memory as one text."""
     if fmt is OutputFormat.JSON:
         from sovcheck.formats import json_report
 
@@ -81,7 +81,7 @@ def stream_audits(
         else:
             yield from json_report.render_many_chunks(reports)
         return
-    yield render_audits(fmt, audits, many=many)
+    yield render_audits(fmt, audits, many=many).encode("utf-8")
 
 
 def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool = False) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pydantic_core
 
-from sovcheck.model.report import Finding, Report
+from sovcheck.model.report import Finding, Report, Status
+from sovcheck.model.rubric import Severity
 
 
 def to_data(report: Report, *, findings: bool = True) -> dict[str, Any]:
@@ -45,20 +46,21 @@ def _finding(f: Finding) -> dict[str, Any]:
 # exist all at once as dicts or as one encoded text (a million-component audit has
 # millions of findings).
 BATCH = 4096
+_FINDING_KEYS = tuple(sorted(Finding.model_fields))
 
 
 def render(report: Report) -> str:
-    return "".join(render_chunks(report))
+    return b"".join(render_chunks(report)).decode("utf-8")
 
 
-def render_chunks(report: Report) -> Iterator[str]:
-    """The report's text in pieces; joined, the same bytes as ``json.dumps(data,
+def render_chunks(report: Report) -> Iterator[bytes]:
+    """The report as UTF-8 in pieces; joined, the bytes of ``json.dumps(data,
     sort_keys=True, indent=2, ensure_ascii=False) + "\n"``."""
     yield from _report_chunks(report, 0)
-    yield "\n"
+    yield b"\n"
 
 
-def _report_chunks(report: Report, level: int) -> Iterator[str]:
+def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
     """One report as JSON nested ``level`` deep (its first line not indented).
 
     pydantic_core's encoder gives the bytes of json.dumps(sort_keys=True, indent=2,
@@ -69,50 +71,98 @@ def _report_chunks(report: Report, level: int) -> Iterator[str]:
     indent mark the place.
     """
     text = _dumps(to_data(report, findings=False), level)
-    inner = "  " * (level + 1)
-    marker = f'\n{inner}"findings": []'
+    marker = b"\n" + b"  " * (level + 1) + b'"findings": []'
     head, found, tail = text.partition(marker)
     assert found, "every report has a findings key"
     if not report.findings:
         yield text
         return
-    yield head + marker[:-1] + "\n"
+    yield head + marker[:-1]
+    # The findings nested as deep as in the report, so that the encoder indents them.
+    prefix, suffix = _nesting(level)
     findings = report.findings
+    encodable = _encoder(findings)
     for start in range(0, len(findings), BATCH):
-        if start:
-            yield ",\n"
-        batch = [_finding(f) for f in findings[start : start + BATCH]]
-        # "[\n  {...},\n  {...}\n]" without its brackets, each line indented one more level.
-        yield inner + _dumps(batch, level + 1)[2 + len(inner) : -2 - len(inner)]
-    yield f"\n{inner}]" + tail
+        batch = _nest(level, [encodable(f) for f in findings[start : start + BATCH]])
+        body = pydantic_core.to_json(batch, indent=2)[len(prefix) : -len(suffix)]
+        yield (b",\n" if start else b"\n") + body
+    yield b"\n" + b"  " * (level + 1) + b"]" + tail
 
 
-def _dumps(data: Any, level: int) -> str:
-    text: str = pydantic_core.to_json(data, indent=2).decode("utf-8")
-    return text.replace("\n", "\n" + "  " * level) if level else text
+def _nest(level: int, findings: list[Any]) -> Any:
+    nested: Any = {"findings": findings}
+    for _ in range(level):
+        nested = [nested]
+    return nested
+
+
+def _nesting(level: int) -> tuple[bytes, bytes]:
+    """The encoded text before and after the items of ``_nest(level, ...)``: up to the
+    first item's indent, and from the end of the last item."""
+    text = pydantic_core.to_json(_nest(level, [0]), indent=2)
+    at = text.rindex(b"0")
+    return text[: text.rindex(b"\n", 0, at) + 1], text[at + 1 :]
+
+
+_ENUM_VALUES: dict[Any, str] = {m: m.value for enum in (Severity, Status) for m in enum}
+
+
+def _encoder(findings: Sequence[Finding]) -> Callable[[Finding], dict[str, Any]]:
+    """Turns a finding into what the encoder writes fastest: plain dicts, strings and
+    tuples in key order (enums and the location model cost it twice as much)."""
+    locations: dict[int, dict[str, Any]] = {}
+
+    def encodable(f: Finding) -> dict[str, Any]:
+        values = vars(f)
+        # The engine builds findings in key order; validated ones are in field order.
+        data = (
+            dict(values)
+            if tuple(values) == _FINDING_KEYS
+            else {k: values[k] for k in _FINDING_KEYS}
+        )
+        loc = data["location"]
+        found = locations.get(id(loc))  # one location object per component, alive
+        if found is None:
+            found = locations[id(loc)] = {"column": loc.column, "file": loc.file, "line": loc.line}
+        data["location"] = found
+        data["severity"] = _ENUM_VALUES[data["severity"]]
+        data["status"] = _ENUM_VALUES[data["status"]]
+        if data["status_without_waiver"] is not None:
+            data["status_without_waiver"] = _ENUM_VALUES[data["status_without_waiver"]]
+        return data
+
+    return encodable
+
+
+def _dumps(data: Any, level: int) -> bytes:
+    text: bytes = pydantic_core.to_json(data, indent=2)
+    return text.replace(b"\n", b"\n" + b"  " * level) if level else text
 
 
 def _sorted(value: Any) -> Any:
     """``value`` with the keys of every mapping in sorted order."""
     if isinstance(value, dict):
-        return {key: _sorted(value[key]) for key in sorted(value)}
+        return {
+            key: _sorted(item) if isinstance(item, (dict, list)) else item
+            for key, item in sorted(value.items())
+        }
     if isinstance(value, list):
-        return [_sorted(item) for item in value]
+        return [_sorted(item) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 
 def render_many(reports: Sequence[Report]) -> str:
     """Several audits: a JSON array of reports, each exactly as the contract describes."""
-    return "".join(render_many_chunks(reports))
+    return b"".join(render_many_chunks(reports)).decode("utf-8")
 
 
-def render_many_chunks(reports: Sequence[Report]) -> Iterator[str]:
+def render_many_chunks(reports: Sequence[Report]) -> Iterator[bytes]:
     if not reports:
-        yield "[]\n"
+        yield b"[]\n"
         return
-    yield "[\n  "
+    yield b"[\n  "
     for k, report in enumerate(reports):
         if k:
-            yield ",\n  "
+            yield b",\n  "
         yield from _report_chunks(report, 1)
-    yield "\n]\n"
+    yield b"\n]\n"

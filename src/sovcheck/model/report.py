@@ -29,9 +29,10 @@ class Status(StrEnum):
 
 
 class SourceLocation(_Model):
+    # In key order: the JSON report encodes locations as they are (formats/json_report.py).
+    column: int
     file: str
     line: int
-    column: int
 
 
 class Finding(_Model):
@@ -65,22 +66,21 @@ _ALL_LOCATION_FIELDS = set(_LOCATION_FIELDS)
 def source_location(file: str, line: int, column: int) -> SourceLocation:
     """A SourceLocation from a position the loader found (see ``finding_unchecked``)."""
     loc = SourceLocation.__new__(SourceLocation)
-    _setattr(loc, "__dict__", {"file": file, "line": line, "column": column})
+    _setattr(loc, "__dict__", {"column": column, "file": file, "line": line})
     _setattr(loc, "__pydantic_fields_set__", _ALL_LOCATION_FIELDS)
     _setattr(loc, "__pydantic_extra__", None)
     _setattr(loc, "__pydantic_private__", None)
     return loc
 
 
-def finding_unchecked(location: SourceLocation, values: dict[str, object]) -> Finding:
+def finding_unchecked(values: dict[str, object]) -> Finding:
     """A Finding from values the engine already validated, every field given.
 
     The same object ``Finding.model_construct`` makes (a test compares them), without its
     per-field bookkeeping: an audit of a large inventory builds hundreds of thousands, so
     they also share one fields-set and, per component, one location. ``values`` holds
-    every other field and becomes the finding's own.
+    every field and becomes the finding's own.
     """
-    values["location"] = location
     finding = Finding.__new__(Finding)
     _setattr(finding, "__dict__", values)
     _setattr(finding, "__pydantic_fields_set__", _ALL_FINDING_FIELDS)
