@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from sovcheck.model.inventory import Classification, Component, Inventory, Relation
 
 DATA_TO_TARGET = frozenset({Relation.RUNS_ON, Relation.CALLS, Relation.MAINTAINED_BY})
 DATA_FROM_TARGET = frozenset({Relation.TRAINED_ON})
 CUTOFF_CROSSES = frozenset(set(Relation) - {Relation.TRAINED_ON})
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _LEVELS = sorted(Classification, key=lambda c: c.rank, reverse=True)
 
@@ -363,6 +365,8 @@ class ValueChain:
     def to_networkx(self) -> nx.MultiDiGraph:
         """The value chain as a networkx multigraph: one node per component (attribute
         ``component``), one edge per relation (key and attribute ``relation``)."""
+        import networkx as nx  # only here: an audit does not need it (0.2 s to import)
+
         g = nx.MultiDiGraph()
         for comp in self.components:
             g.add_node(comp.id, component=comp, kind=comp.kind.value)
