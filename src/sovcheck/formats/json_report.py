@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pydantic_core
@@ -81,9 +81,8 @@ def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
     # The findings nested as deep as in the report, so that the encoder indents them.
     prefix, suffix = _nesting(level)
     findings = report.findings
-    encodable = _encoder(findings)
     for start in range(0, len(findings), BATCH):
-        batch = _nest(level, [encodable(f) for f in findings[start : start + BATCH]])
+        batch = _nest(level, [_encodable(f) for f in findings[start : start + BATCH]])
         body = pydantic_core.to_json(batch, indent=2)[len(prefix) : -len(suffix)]
         yield (b",\n" if start else b"\n") + body
     yield b"\n" + b"  " * (level + 1) + b"]" + tail
@@ -107,31 +106,20 @@ def _nesting(level: int) -> tuple[bytes, bytes]:
 _ENUM_VALUES: dict[Any, str] = {m: m.value for enum in (Severity, Status) for m in enum}
 
 
-def _encoder(findings: Sequence[Finding]) -> Callable[[Finding], dict[str, Any]]:
-    """Turns a finding into what the encoder writes fastest: plain dicts, strings and
-    tuples in key order (enums and the location model cost it twice as much)."""
-    locations: dict[int, dict[str, Any]] = {}
-
-    def encodable(f: Finding) -> dict[str, Any]:
-        values = vars(f)
-        # The engine builds findings in key order; validated ones are in field order.
-        data = (
-            dict(values)
-            if tuple(values) == _FINDING_KEYS
-            else {k: values[k] for k in _FINDING_KEYS}
-        )
-        loc = data["location"]
-        found = locations.get(id(loc))  # one location object per component, alive
-        if found is None:
-            found = locations[id(loc)] = {"column": loc.column, "file": loc.file, "line": loc.line}
-        data["location"] = found
-        data["severity"] = _ENUM_VALUES[data["severity"]]
-        data["status"] = _ENUM_VALUES[data["status"]]
-        if data["status_without_waiver"] is not None:
-            data["status_without_waiver"] = _ENUM_VALUES[data["status_without_waiver"]]
-        return data
-
-    return encodable
+def _encodable(f: Finding) -> dict[str, Any]:
+    """A finding as the encoder writes it fastest: plain dicts, strings and tuples in key
+    order (enums and the location model cost it twice as much)."""
+    values = vars(f)
+    # The engine builds findings in key order; validated ones are in field order.
+    ordered = tuple(values) == _FINDING_KEYS
+    data = dict(values) if ordered else {k: values[k] for k in _FINDING_KEYS}
+    loc = data["location"]
+    data["location"] = {"column": loc.column, "file": loc.file, "line": loc.line}
+    data["severity"] = _ENUM_VALUES[data["severity"]]
+    data["status"] = _ENUM_VALUES[data["status"]]
+    if data["status_without_waiver"] is not None:
+        data["status_without_waiver"] = _ENUM_VALUES[data["status_without_waiver"]]
+    return data
 
 
 def _dumps(data: Any, level: int) -> bytes:
