@@ -161,16 +161,29 @@ def evaluate(
         fails = set() if not rule_waivers else set(table.indices(failing))
         passes = set(table.indices(passed)) if include_passed else set()
         others = builder.in_id_order(table.indices(rest))
+        # What is unknown, and why, depends only on the values of the facts the rule reads:
+        # evaluated once per combination of value objects (many components share them).
+        used = [
+            facts.column(name)
+            for name in sorted(compiled.applies_to.facts() | compiled.check.facts())
+            if FACTS[name].scope == "component"
+        ]
+        outcomes: dict[tuple[int, ...], tuple[Any, Any]] = {}
         for i in others:
             if i in fails:
                 record(tally, rule_findings, i, True, False, rule_waivers)
             elif i in passes:
                 rule_findings.add(i, Status.PASS, None, ())
             else:
-                lookup = _lookup(facts, i)
-                applies = compiled.applies_to.evaluate(lookup)
-                outcome = compiled.check.evaluate(lookup)
-                record(tally, rule_findings, i, applies, outcome, rule_waivers)
+                key = tuple([id(column[i]) for column in used])
+                found = outcomes.get(key)
+                if found is None:
+                    lookup = _lookup(facts, i)
+                    found = outcomes[key] = (
+                        compiled.applies_to.evaluate(lookup),
+                        compiled.check.evaluate(lookup),
+                    )
+                record(tally, rule_findings, i, found[0], found[1], rule_waivers)
         if bulk and others:
             builder.merge(rule_findings.findings, bulk + others)
 
