@@ -131,6 +131,24 @@ def test_effective_location_follows_runs_on():
     )
     found = vc.effective_locations()[vc.index["app"]]
     assert found == (frozenset({"DE"}), ("app", "vm", "dc"))
+    places, via = vc.effective_places()
+    assert places[vc.index["app"]] is places[vc.index["dc"]]  # one set, shared
+    assert [vc.ids[h] if h >= 0 else None for h in via] == ["vm", "dc", None]
+
+
+def test_effective_location_of_several_hosts_is_their_union():
+    vc = chain(
+        [
+            c("app", runs_on=["dc1", "dc2"]),
+            c("dc1", "datacenter", location=["DE"]),
+            c("dc2", "datacenter", location=["FR"]),
+            c("orphan", runs_on=["app", "nowhere"]),
+            c("nowhere", "cloud"),
+        ]
+    )
+    found = vc.effective_locations()
+    assert found[vc.index["app"]] == (frozenset({"DE", "FR"}), ("app", "dc1"))
+    assert found[vc.index["orphan"]] is None  # one of its hosts has no location
 
 
 def test_to_networkx_keeps_typed_edges():

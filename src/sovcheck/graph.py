@@ -329,8 +329,29 @@ class ValueChain:
     def effective_locations(self) -> list[tuple[frozenset[str], tuple[str, ...]] | None]:
         """Where each component runs: its own ``location``, else that of what it runs on
         (following ``runs_on``), with the path that decides it. None when unknown."""
+        places, via = self.effective_places()
+        result: list[tuple[frozenset[str], tuple[str, ...]] | None] = []
+        for i, found in enumerate(places):
+            if found is None:
+                result.append(None)
+                continue
+            path = [i]
+            while via[path[-1]] != -1:
+                path.append(via[path[-1]])
+            result.append((found, tuple(self.ids[k] for k in path)))
+        return result
+
+    def effective_places(self) -> tuple[list[frozenset[str] | None], list[int]]:
+        """``effective_locations`` without the paths: the places (None when unknown) and,
+        for each component, the host its places come from (-1: its own location).
+
+        A component on one host shares that host's set; a component on a cycle of hosts
+        without a location anywhere is unknown."""
         n = len(self.ids)
-        result: list[tuple[frozenset[str], tuple[str, ...]] | None] = [None] * n
+        runs_on = [[j for j, r in deps if r is Relation.RUNS_ON] for deps in self.deps]
+        own: dict[tuple[str, ...], frozenset[str]] = {}
+        places: list[frozenset[str] | None] = [None] * n
+        via = [-1] * n
         state = [0] * n  # 0 new, 1 in progress, 2 done
         for start in range(n):
             if state[start]:
@@ -340,25 +361,29 @@ class ValueChain:
                 i, expanded = stack.pop()
                 if state[i] == 2:
                     continue
-                own = self.components[i].location
-                if own is not None:
-                    result[i] = (frozenset(own), (self.ids[i],))
+                location = self.components[i].location
+                if location is not None:
+                    found = own.get(location)
+                    if found is None:
+                        found = own[location] = frozenset(location)
+                    places[i] = found
                     state[i] = 2
                     continue
-                hosts = self.targets(i, Relation.RUNS_ON)
+                hosts = runs_on[i]
                 if not expanded:
                     state[i] = 1
                     stack.append((i, True))
                     stack.extend((h, False) for h in hosts if state[h] == 0)
                     continue
-                found = [result[h] for h in hosts if state[h] == 2]
-                if hosts and len(found) == len(hosts) and all(f is not None for f in found):
-                    places: frozenset[str] = frozenset().union(*(f[0] for f in found if f))
-                    first = found[0]
-                    assert first is not None
-                    result[i] = (places, (self.ids[i], *first[1]))
                 state[i] = 2
-        return result
+                if not hosts or any(state[h] != 2 or places[h] is None for h in hosts):
+                    continue
+                if len(hosts) == 1:
+                    places[i] = places[hosts[0]]
+                else:
+                    places[i] = frozenset().union(*(places[h] or () for h in hosts))
+                via[i] = hosts[0]
+        return places, via
 
     # ------------------------------------------------------------------ networkx
 

@@ -421,7 +421,7 @@ class AuditFacts:
 
     def _column_effective_location(self) -> list[Value]:
         unknown = Unknown.of("location")
-        return [unknown if e is None else e[0] for e in self.chain.effective_locations()]
+        return [unknown if p is None else p for p in self.chain.effective_places()[0]]
 
     def _column_location_trusted(self) -> list[Value]:
         return self._mapped(
