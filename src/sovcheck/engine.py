@@ -148,7 +148,7 @@ def evaluate(
         failing = applies_true & check_false
         tally.not_applicable = applies_false.bit_count()
         tally.passed = passed.bit_count()
-        reported = (applicable ^ passed) | passed if include_passed else applicable ^ passed
+        reported = applicable if include_passed else applicable ^ passed
         # Failures without a waiver, the bulk of a large audit, in one loop; then the rest
         # one by one (waived, unknown, passed); then both merged in component order.
         bulk: list[int] = []
