@@ -200,7 +200,6 @@ PLAIN_FIELDS = frozenset(
     }
 )
 _LOWERCASE_FIELDS = frozenset({"certifications", "accessibility"})
-_UNKNOWN_SUPPLIER = Unknown(frozenset({"supplier"}))
 _MISSING = object()
 
 _COMPUTING: list[Value] = []
@@ -321,16 +320,9 @@ class AuditFacts:
 
     def _by_supplier(self, fn: Callable[[str], Value]) -> list[Value]:
         """A column of a fact that depends on the supplier alone: one call per supplier."""
-        table: dict[str | None, Value] = {None: _UNKNOWN_SUPPLIER}
-        out = []
-        for comp in self.chain.components:
-            supplier = comp.supplier
-            value = table.get(supplier, _MISSING)
-            if value is _MISSING:
-                assert supplier is not None
-                value = table[supplier] = fn(supplier)
-            out.append(value)
-        return out
+        return self._mapped(
+            "supplier", lambda supplier: supplier if isinstance(supplier, Unknown) else fn(supplier)
+        )
 
     def _mapped(self, source: str, fn: Callable[[Value], Value]) -> list[Value]:
         """A column computed from another fact's value alone: one call per distinct value."""
