@@ -99,20 +99,7 @@ class ValueChain:
 
     def _bfs_parents(self, starts: Iterable[int], relations: frozenset[Relation]) -> list[int]:
         """Parent pointers of a BFS along dependency edges; -1 unreached, -2 a start."""
-        parent = [-1] * len(self.ids)
-        queue: deque[int] = deque()
-        for s in starts:
-            if parent[s] == -1:
-                parent[s] = -2
-                queue.append(s)
-        deps = self.deps
-        while queue:
-            i = queue.popleft()
-            for j, relation in deps[i]:
-                if parent[j] == -1 and relation in relations:
-                    parent[j] = i
-                    queue.append(j)
-        return parent
+        return _bfs(len(self.ids), starts, self.deps, relations)
 
     def reach_path(self, i: int) -> tuple[str, ...]:
         """The shortest chain of ids from an entrypoint to component ``i`` (any relation)."""
@@ -202,20 +189,7 @@ class ValueChain:
     def cutoff_exposure(self, sources: Iterable[int]) -> list[int]:
         """For each component, the next hop towards the nearest cut-off source it depends
         on (-2 for a source itself, -1 when it depends on none)."""
-        nxt = [-1] * len(self.ids)
-        queue: deque[int] = deque()
-        for s in sources:
-            if nxt[s] == -1:
-                nxt[s] = -2
-                queue.append(s)
-        dependents = self.dependents
-        while queue:
-            j = queue.popleft()
-            for i, relation in dependents[j]:
-                if nxt[i] == -1 and relation in CUTOFF_CROSSES:
-                    nxt[i] = j
-                    queue.append(i)
-        return nxt
+        return _bfs(len(self.ids), sources, self.dependents, CUTOFF_CROSSES)
 
     def cutoff_path(self, nxt: Sequence[int], i: int) -> tuple[str, ...]:
         """From component ``i`` down to the cut-off source it depends on."""
@@ -399,3 +373,26 @@ class ValueChain:
             for j, relation in edges:
                 g.add_edge(self.ids[i], self.ids[j], key=relation.value, relation=relation.value)
         return g
+
+
+def _bfs(
+    n: int,
+    starts: Iterable[int],
+    edges: Sequence[Sequence[tuple[int, Relation]]],
+    relations: frozenset[Relation],
+) -> list[int]:
+    """For each node, the one it was reached from by a breadth-first search from
+    ``starts`` along ``edges`` of the given relations: -2 for a start, -1 unreached."""
+    parent = [-1] * n
+    queue: deque[int] = deque()
+    for s in starts:
+        if parent[s] == -1:
+            parent[s] = -2
+            queue.append(s)
+    while queue:
+        i = queue.popleft()
+        for j, relation in edges[i]:
+            if parent[j] == -1 and relation in relations:
+                parent[j] = i
+                queue.append(j)
+    return parent

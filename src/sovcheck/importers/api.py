@@ -11,6 +11,7 @@ from sovcheck.importers.cyclonedx import read_cyclonedx_json, read_cyclonedx_xml
 from sovcheck.importers.detect import BomFormat, detect
 from sovcheck.importers.mapping import Assembled, Bom, assemble
 from sovcheck.importers.spdx import read_spdx2, read_spdx3
+from sovcheck.load.document import read_input
 from sovcheck.load.dump import dump_yaml
 from sovcheck.model.codes import country_problem
 from sovcheck.model.inventory import FORMAT_VERSION
@@ -29,7 +30,7 @@ def import_bom(path: Path, *, system_name: str | None, home: str) -> tuple[dict[
     problem = country_problem(home)
     if problem:
         raise InputError(f"--home: {problem}")
-    raw = _read(path, str(path))
+    raw = read_input(path, str(path), max_bytes=MAX_BOM_BYTES)
     detected = detect(raw, str(path))
     if detected.format is BomFormat.CYCLONEDX_XML:
         bom = read_cyclonedx_xml(raw, str(path))
@@ -74,21 +75,6 @@ def dump_inventory(data: dict[str, Any], header: str, *, as_json: bool) -> str:
         out = {**data, "system": system}
         return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
     return dump_yaml(data, header)
-
-
-def _read(path: Path, name: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_BOM_BYTES:
-            raise InputError(
-                [Problem(Location(name, 1, 1), f"larger than {MAX_BOM_BYTES >> 20} MiB")]
-            )
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError([Problem(Location(name, 1, 1), "is a directory, not a file")]) from None
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from None
 
 
 def _eu_members() -> frozenset[str]:

@@ -65,15 +65,23 @@ class Document:
 def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
     """Read and parse ``path`` (YAML unless it ends in ``.json``)."""
     name = display_name or str(path)
+    raw = read_input(Path(path), name)
+    return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))
+
+
+def read_input(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of an input file, or an InputError naming it (missing, a directory,
+    unreadable, or larger than ``max_bytes``)."""
     try:
-        raw = Path(path).read_bytes()
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise InputError([Problem(Location(name, 1, 1), f"larger than {max_bytes >> 20} MiB")])
+        return path.read_bytes()
     except IsADirectoryError:
         raise InputError([Problem(Location(name, 1, 1), "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from None
-    return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))
 
 
 def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
