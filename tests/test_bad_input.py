@@ -215,6 +215,20 @@ def test_unquoted_no_is_norway(tmp_path):
     assert loaded.inventory.components[1].location == ("NO",)
 
 
+def test_yaml_12_that_the_c_parser_refuses_still_loads(tmp_path):
+    """A URL in a flow sequence is valid YAML 1.2 but not 1.1, which the C parser scans."""
+    from tests.conftest import load
+
+    text = VALID.replace(
+        "    location: [FR]",
+        "    sources: [https://example.org/a, https://example.org/b]\n    location: [FR]",
+    )
+    loaded = load(write(tmp_path, text))
+    cloud = loaded.inventory.components[1]
+    assert cloud.sources == ("https://example.org/a", "https://example.org/b")
+    assert loaded.locate(("components", 1, "location")).line == 17
+
+
 def test_dependency_cycle_does_not_hang(cli, tmp_path):
     text = VALID.replace("    location: [FR]", "    location: [FR]\n    depends_on: [app]")
     start = time.perf_counter()

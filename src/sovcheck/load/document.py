@@ -1,8 +1,9 @@
 """Read a YAML 1.2 or JSON file into plain data plus a map of source positions.
 
-Safety first: the YAML is composed into nodes by ruamel.yaml's safe (C-backed) parser and
-turned into plain dicts, lists and scalars here; no tag ever constructs an object, and a
-budget on the expanded size stops alias bombs ("billion laughs") in milliseconds.
+Safety first: the YAML is composed into nodes by ruamel.yaml's safe (C-backed) parser, or
+its pure-Python YAML 1.2 scanner for what the C one refuses, and turned into plain dicts,
+lists and scalars here; no tag ever constructs an object, and a budget on the expanded
+size stops alias bombs ("billion laughs") in milliseconds.
 
 Positions are not copied into the data. A :class:`SourceMap` finds the line and column of
 any path (``("components", 3, "kind")``) on demand: from the composed nodes for YAML, from
@@ -136,11 +137,26 @@ class _Yaml12Resolver(VersionedResolver):
         return self._loader_version or (1, 2)
 
 
-def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
-    yaml = YAML(typ="safe", pure=False)
+def _compose(text: str, *, pure: bool) -> Node | None:
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _Yaml12Resolver
+    root: Node | None = yaml.compose(text)
+    return root
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
     try:
-        root = yaml.compose(text)
+        try:
+            root = _compose(text, pure=False)
+        except MarkedYAMLError as c_error:
+            # The C parser scans YAML 1.1: it refuses some valid YAML 1.2, such as a URL in
+            # a flow sequence (``sources: [https://example.org]``). ruamel's own scanner
+            # reads 1.2; it is slower, so it runs only on what the C parser refused, and
+            # when both refuse the file the C parser's message stands.
+            try:
+                root = _compose(text, pure=True)
+            except YAMLError:
+                raise c_error from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
