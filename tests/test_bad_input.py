@@ -229,6 +229,15 @@ def test_yaml_12_that_the_c_parser_refuses_still_loads(tmp_path):
     assert loaded.locate(("components", 1, "location")).line == 17
 
 
+def test_yaml_12_syntax_error_after_a_url_in_a_flow_sequence(cli, tmp_path):
+    """The YAML 1.2 scanner reads the URL and stops on the next line, where ']' is missing;
+    the C parser would stop at the URL's ':' on line 5."""
+    text = VALID.replace("trusted: [EU]", "trusted: [https://example.org")
+    assert bad(cli, tmp_path, text) == [
+        "F:6:17: YAML syntax error: expected ',' or ']', but got ':'"
+    ]
+
+
 def test_dependency_cycle_does_not_hang(cli, tmp_path):
     text = VALID.replace("    location: [FR]", "    location: [FR]\n    depends_on: [app]")
     start = time.perf_counter()
