@@ -58,6 +58,8 @@ def ev(data):
         ({"fact": "location", "intersects": ["US"]}, False),
         ({"fact": "location", "contains": "FR"}, True),
         ({"fact": "location", "empty": False}, True),
+        ({"fact": "location", "equals": ["FR"]}, True),
+        ({"fact": "location", "equals": ["FR", "DE"]}, False),
         ({"fact": "open_source", "is": True}, True),
         ({"fact": "export_controlled", "known": False}, True),
         ({"not": {"fact": "kind", "equals": "cloud"}}, False),
@@ -142,6 +144,35 @@ def test_rubric_errors_have_positions_and_suggestions(tmp_path: Path):
         "R:16:39: 'abroad' is not one of home, trusted, foreign",
         "R:17:14: message uses unknown fact '{contol}' (did you mean 'control'?)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ("{fact: control, in: [home, [trusted]]}", "R:16:39: 'in' takes a list of texts"),
+        ("{fact: location, intersects: [{FR: 1}]}", "R:16:42: 'intersects' takes a list of texts"),
+        ("{fact: kind, equals: {a: 1}}", "R:16:33: 'equals' on a text fact takes a text"),
+        ("{fact: location, contains: [FR]}", "R:16:39: 'contains' on a set fact takes a text"),
+        (
+            "{fact: handles, at_least: [secret]}",
+            "R:16:38: 'at_least' on a classification fact takes a text",
+        ),
+        (
+            "{fact: open_source, equals: yes}",
+            "R:16:40: 'equals' on a bool fact takes true or false",
+        ),
+        ("{fact: location, equals: FR}", "R:16:37: 'equals' takes a list"),
+    ],
+)
+def test_rubric_operand_of_the_wrong_type_is_a_positioned_error(tmp_path: Path, check, message):
+    text = RUBRIC.replace("{fact: handels, at_least: restricted}", "{fact: kind, equals: cloud}")
+    text = text.replace("{fact: control, in: [home, abroad]}", check)
+    text = text.replace("{contol}", "{control}")
+    path = tmp_path / "custom.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rubric(str(path))
+    assert [line.replace(str(path), "R") for line in exc.value.lines()] == [message]
 
 
 def test_rubric_may_not_evaluate_code(tmp_path: Path):

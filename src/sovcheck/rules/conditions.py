@@ -252,17 +252,30 @@ class ConditionCompiler:
             if not isinstance(value, bool):
                 self.fail(path, f"'{op}' takes true or false")
             return value
-        if op in ("in", "not_in", "intersects", "subset_of"):
+        if op in ("in", "not_in", "intersects", "subset_of") or (
+            op == "equals" and ftype is FactType.SET
+        ):
+            # A set fact equals a list of texts in any order: compared as sets.
             if not isinstance(value, list):
                 self.fail(path, f"'{op}' takes a list")
                 return frozenset()
             for index, v in enumerate(value):
+                if not isinstance(v, str):
+                    self.fail((*path, index), f"'{op}' takes a list of texts")
+                    return frozenset()
                 self._check_choice(ftype, v, choices, (*path, index))
             return frozenset(value)
         if ftype is FactType.NUMBER and op in ("at_least", "at_most", "equals"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(path, f"'{op}' on a number takes a number")
             return value
+        if ftype is FactType.BOOL:  # equals
+            if not isinstance(value, bool):
+                self.fail(path, f"'{op}' on a bool fact takes true or false")
+            return value
+        if not isinstance(value, str):
+            self.fail(path, f"'{op}' on a {ftype} fact takes a text")
+            return ""
         self._check_choice(ftype, value, choices, path)
         return value
 
