@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -271,3 +274,45 @@ def test_output_never_overwrites_the_input(cli, tmp_path):
     assert result.code == 2
     assert "is an input file; sovcheck never overwrites its inputs" in result.err
     assert path.read_text(encoding="utf-8") == VALID
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--output", "{dir}"], "sovcheck: --output {dir} is a directory; name a file"),
+        (
+            ["--output-format", "sarif={inv}"],
+            "sovcheck: --output-format {inv} is an input file; sovcheck never overwrites its inputs",
+        ),
+        (
+            ["--output", "{dir}/r.json", "--output-format", "sarif={dir}/r.json"],
+            "sovcheck: --output-format {dir}/r.json is also the file of --output {dir}/r.json; "
+            "name another",
+        ),
+    ],
+)
+def test_outputs_are_checked_before_anything_is_written(cli, tmp_path, options, message):
+    path = write(tmp_path, VALID)
+    fill = {"dir": str(tmp_path), "inv": str(path)}
+    result = cli("audit", path, *(o.format(**fill) for o in options))
+    assert result.code == 2
+    assert result.err.splitlines() == [message.format(**fill)]
+    assert result.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml"]
+    assert path.read_text(encoding="utf-8") == VALID
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_output_to_a_pipe_is_written_not_replaced(cli, tmp_path):
+    """-o /dev/stdout or a named pipe: written to; a rename would replace it with a file."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("audit", write(tmp_path, VALID), "--format", "json", "--output", pipe)
+    reader.join(timeout=20)
+    assert result.code in (0, 1)
+    assert result.err == ""
+    assert pipe.is_fifo()
+    assert json.loads(received[0])["report_version"] == 1

@@ -116,14 +116,39 @@ def _score(text: str, option: str) -> float:
     return value
 
 
-def write_atomically(target: Path, text: str | Iterable[bytes], inputs: list[Path]) -> None:
+def check_outputs(targets: list[tuple[str, Path]], inputs: list[Path]) -> None:
+    """Refuse, before any work, outputs (option, file) that would overwrite an input, a
+    directory or each other."""
+    seen: dict[Path, str] = {}
+    for option, target in targets:
+        if target.is_dir():
+            raise UsageError(f"{option} {target} is a directory; name a file")
+        for source in inputs:
+            if target.exists() and source.exists() and target.resolve() == source.resolve():
+                raise UsageError(
+                    f"{option} {target} is an input file; sovcheck never overwrites its inputs"
+                )
+        key = target.resolve()
+        if key in seen:
+            raise UsageError(f"{option} {target} is also the file of {seen[key]}; name another")
+        seen[key] = f"{option} {target}"
+
+
+def write_atomically(
+    target: Path, text: str | Iterable[bytes], inputs: list[Path], option: str = "--output"
+) -> None:
     """Write ``text`` (or its pieces, UTF-8) to ``target`` through a temporary file and a
     rename; never over an input."""
-    for source in inputs:
-        if target.exists() and source.exists() and target.resolve() == source.resolve():
-            raise UsageError(
-                f"--output {target} is an input file; sovcheck never overwrites its inputs"
-            )
+    check_outputs([(option, target)], inputs)
+    chunks = [text.encode("utf-8")] if isinstance(text, str) else text
+    if target.exists() and not target.is_file():
+        # A device or a pipe (-o /dev/stdout): written to, never replaced by a rename.
+        try:
+            with target.open("wb") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+        return
     directory = target.parent if str(target.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
@@ -131,11 +156,11 @@ def write_atomically(target: Path, text: str | Iterable[bytes], inputs: list[Pat
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(text, str):
-                handle.write(text.encode("utf-8"))
-            else:
-                handle.writelines(text)
+            handle.writelines(chunks)
         Path(tmp).replace(target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -239,6 +264,9 @@ def audit(
         max_fact_age_days=max_fact_age,
     )
     paths = _expand(inventories)
+    outputs = [("--output", output)] if output is not None else []
+    outputs += [("--output-format", target) for _, target in extras]
+    check_outputs(outputs, paths)
     formats = {output_format, *(fmt for fmt, _ in extras)}
     keep_facts = bool(formats & NEEDS_FACTS)
     if keep_facts and len(paths) > 1:
@@ -271,7 +299,9 @@ def audit(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         for fmt, target in extras:
-            write_atomically(target, stream_audits(fmt, audits, many=many), paths)
+            write_atomically(
+                target, stream_audits(fmt, audits, many=many), paths, "--output-format"
+            )
     _progress("")
     raise typer.Exit(worst)
 
