@@ -19,12 +19,14 @@ from collections.abc import Callable
 from itertools import repeat
 from typing import Any
 
+from sovcheck.model.inventory import Classification
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.rules.values import FactType, Unknown
 
 Truth = tuple[int, int]  # (true, false) bit sets; unknown = everything else
 
-_RANK = {"none": 0, "public": 1, "internal": 2, "restricted": 3, "secret": 4}
+# Classifications by rank; "none" (no classified data) below them all.
+CLASS_RANK = {"none": 0, **{c.value: c.rank for c in Classification}}
 _ONE = re.compile(b"\x01")
 
 
@@ -82,13 +84,13 @@ def _matcher(ftype: FactType, op: str, operand: Any, col: list[Any]) -> Any:
     anything: they are masked out by the caller)."""
     if ftype is FactType.CLASSIFICATION:
         ranks = [
-            -1 if isinstance(v, Unknown) else (0 if v is None else _RANK[v.value]) for v in col
+            -1 if isinstance(v, Unknown) else (0 if v is None else CLASS_RANK[v.value]) for v in col
         ]
         texts = ["" if isinstance(v, Unknown) else ("none" if v is None else v.value) for v in col]
         if op == "at_least":
-            return map(operator.ge, ranks, repeat(_RANK[operand]))
+            return map(operator.ge, ranks, repeat(CLASS_RANK[operand]))
         if op == "at_most":
-            return map(operator.le, ranks, repeat(_RANK[operand]))
+            return map(operator.le, ranks, repeat(CLASS_RANK[operand]))
         if op == "equals":
             return map(operator.eq, texts, repeat(operand))
         if op == "in":

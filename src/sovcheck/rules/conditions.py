@@ -19,16 +19,13 @@ from typing import Any
 from sovcheck.errors import Problem
 from sovcheck.load.document import PathItem, SourceMap
 from sovcheck.load.validation import did_you_mean
-from sovcheck.model.inventory import Classification
-from sovcheck.rules.columns import ColumnTable
+from sovcheck.rules.columns import CLASS_RANK, ColumnTable
 from sovcheck.rules.facts import FACTS
 from sovcheck.rules.values import FactType, Unknown
 
 Truth = bool | Unknown
 Lookup = Callable[[str], Any]
 
-_CLASS_RANK = {c.value: c.rank for c in Classification}
-_CLASS_RANK["none"] = 0
 
 OPERATORS: dict[str, frozenset[FactType]] = {
     "equals": frozenset(FactType),
@@ -146,11 +143,11 @@ class Predicate(Condition):
         op, operand = self.op, self.operand
         ftype = FACTS[self.fact].type
         if ftype is FactType.CLASSIFICATION:
-            rank = _CLASS_RANK[value.value] if value is not None else 0
+            rank = CLASS_RANK[value.value] if value is not None else 0
             if op == "at_least":
-                return rank >= _CLASS_RANK[operand]
+                return rank >= CLASS_RANK[operand]
             if op == "at_most":
-                return rank <= _CLASS_RANK[operand]
+                return rank <= CLASS_RANK[operand]
             text: str = value.value if value is not None else "none"
             if op == "equals":
                 return bool(text == operand)
@@ -282,8 +279,8 @@ class ConditionCompiler:
     def _check_choice(
         self, ftype: FactType, value: Any, choices: tuple[str, ...], path: tuple[PathItem, ...]
     ) -> None:
-        if ftype is FactType.CLASSIFICATION and value not in _CLASS_RANK:
-            self.fail(path, f"'{value}' is not a classification ({', '.join(_CLASS_RANK)})")
+        if ftype is FactType.CLASSIFICATION and value not in CLASS_RANK:
+            self.fail(path, f"'{value}' is not a classification ({', '.join(CLASS_RANK)})")
         elif choices and value not in choices:
             self.fail(
                 path,
