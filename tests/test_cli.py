@@ -116,6 +116,32 @@ def test_rubric_list_and_show(cli):
     assert "DS-001" in shown.out and "SecNumCloud 3.2 §19.6" in shown.out
 
 
+def test_rubric_facts_lists_every_fact_and_the_operators_per_type(cli):
+    from sovcheck.rules.facts import FACTS
+
+    result = cli("rubric", "facts")
+    assert result.code == 0
+    intro, types, facts = result.out.split("\n\n")
+
+    def rows(table: str) -> dict[str, str]:
+        # A row's first line starts at the left edge; wrapped lines are indented.
+        lines = [line for line in table.splitlines()[2:] if not line.startswith(" ")]
+        return {line.split()[0]: " ".join(line.split()[1:]) for line in lines}
+
+    assert rows(types) == {
+        "bool": "equals, is, known",
+        "text": "equals, in, not_in, known",
+        "number": "equals, at_least, at_most, known",
+        "set": "equals, intersects, subset_of, contains, empty, known",
+        "classification": "equals, in, not_in, at_least, at_most, known",
+    }
+    rows_of_facts = rows(facts)
+    for name, spec in FACTS.items():
+        assert rows_of_facts[name].startswith(f"{spec.type.value} {spec.scope} "), name
+    assert rows_of_facts["control"].startswith("text component home, trusted, foreign ")
+    assert intro.endswith("lowest first: none, public, internal, restricted, secret.")
+
+
 def test_version_and_module_entry(cli):
     result = cli("--version")
     assert result.code == 0

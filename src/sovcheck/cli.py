@@ -46,7 +46,9 @@ from sovcheck.load.validation import did_you_mean
 from sovcheck.model.inventory import RELATIONS, Inventory
 from sovcheck.model.report import Report
 from sovcheck.model.rubric import Severity
-from sovcheck.rules.facts import AuditFacts
+from sovcheck.rules.columns import CLASS_RANK
+from sovcheck.rules.conditions import OPERATORS
+from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.scoring import GateOptions
 
 app = typer.Typer(
@@ -409,6 +411,12 @@ def rubric_show(
 ) -> None:
     """A rubric's objectives, levels and rules with their references."""
     sys.stdout.write(listing.render_rubric(load_rubric(rubric_id).rubric))
+
+
+@rubric_app.command("facts")
+def rubric_facts() -> None:
+    """The facts and operators a rubric's conditions can use, for writing your own."""
+    sys.stdout.write(listing.render_facts(list(FACTS.values()), OPERATORS, list(CLASS_RANK)))
 
 
 class GapFormat(StrEnum):

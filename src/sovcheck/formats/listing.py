@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tabulate import tabulate
 
 from sovcheck.catalog import Catalog, Organizations
 from sovcheck.model.catalog import CatalogOrganization, Group, Law
 from sovcheck.model.rubric import Rubric
+from sovcheck.rules.facts import FactSpec
+from sovcheck.rules.values import FactType
 
 
 def render_rubric_list(rubrics: Sequence[Rubric]) -> str:
@@ -135,3 +137,35 @@ def render_country_laws(code: str, laws: Sequence[Law]) -> str:
         for law in laws
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_facts(
+    facts: Sequence[FactSpec],
+    operators: Mapping[str, frozenset[FactType]],
+    classifications: Sequence[str],
+) -> str:
+    """What a custom rubric's conditions can read: every fact, and the operators per type."""
+    out = [
+        "A condition is {fact: NAME, OPERATOR: VALUE}, or all: [conditions], any: [conditions],",
+        "not: condition. A fact sovcheck cannot establish is unknown, and so is a condition",
+        "over it (never true). A message names facts as {NAME}, and the finding's path as",
+        "{path}. Facts of scope system are the same for every component. Classifications,",
+        f"lowest first: {', '.join(classifications)}.",
+        "",
+        tabulate(
+            [
+                [t.value, ", ".join(op for op, types in operators.items() if t in types)]
+                for t in FactType
+            ],
+            headers=["Type", "Operators"],
+            tablefmt="simple",
+        ),
+        "",
+        tabulate(
+            [[f.name, f.type.value, f.scope, ", ".join(f.choices), f.description] for f in facts],
+            headers=["Fact", "Type", "Scope", "Values", "Meaning"],
+            tablefmt="simple",
+            maxcolwidths=[None, None, None, 30, 60],
+        ),
+    ]
+    return "\n".join(out) + "\n"
