@@ -62,6 +62,7 @@ FIXTURES = [
     "cdx-ml-1.5.xml",
     "cdx-ml-1.6.json",
     "spdx-2.3.spdx.json",
+    "spdx-2.3.spdx",
     "spdx3-ai.spdx3.json",
 ]
 
@@ -82,6 +83,7 @@ def test_fixture_imports_loads_and_audits(name: str, as_json: bool) -> None:
         ("cdx-ml-1.5.xml", BomFormat.CYCLONEDX_XML),
         ("cdx-ml-1.6.json", BomFormat.CYCLONEDX_JSON),
         ("spdx-2.3.spdx.json", BomFormat.SPDX2_JSON),
+        ("spdx-2.3.spdx", BomFormat.SPDX2_TAGVALUE),
         ("spdx3-ai.spdx3.json", BomFormat.SPDX3_JSONLD),
     ],
 )
@@ -188,6 +190,37 @@ def test_spdx_23() -> None:
     )
 
 
+def test_spdx_23_tag_value_imports_as_the_same_document_in_json() -> None:
+    from_json, json_header = imported("spdx-2.3.spdx.json")
+    from_tags, tags_header = imported("spdx-2.3.spdx")
+    assert from_tags == from_json
+    assert tags_header == json_header.replace(
+        "from spdx-2.3.spdx.json (SPDX 2.3, JSON)", "from spdx-2.3.spdx (SPDX 2.3, tag-value)"
+    )
+    assert tags_header != json_header
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "SPDXVersion: SPDX-2.3\nPackageName: a\nthis line has no tag\n",
+            "bom.spdx:3:1: expected 'Tag: value' (SPDX tag-value)",
+        ),
+        (
+            "SPDXVersion: SPDX-2.3\nPackageName: a\n  PackageCopyrightText: <text>open\nend\n",
+            "bom.spdx:3:25: <text> is not closed by </text>",
+        ),
+    ],
+)
+def test_spdx_tag_value_errors_have_positions(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bom.spdx"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        import_bom(path, system_name=None, home="FR")
+    assert str(exc.value) == message.replace("bom.spdx", str(path))
+
+
 def test_spdx3_ai_and_dataset_profiles() -> None:
     data, header = imported("spdx3-ai.spdx3.json")
     assert header.startswith("Imported by sovcheck from spdx3-ai.spdx3.json (SPDX 3.0.1, JSON-LD).")
@@ -256,7 +289,7 @@ def test_xml_entities_are_refused() -> None:
         (b"", "the file is empty"),
         (b'{"hello": "world"}', "JSON, but not a BOM sovcheck reads"),
         (b"<html><body/></html>", "XML, but not a CycloneDX BOM"),
-        (b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", "SPDX tag-value is not read"),
+        (b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", "lists no component or service"),
         (b"just text", "not a BOM sovcheck reads"),
         (b'{"bomFormat": "CycloneDX", "specVersion": "1.6"}', "lists no component or service"),
         (b"\xff\xfe{}", "not valid UTF-8"),

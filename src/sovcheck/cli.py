@@ -592,7 +592,7 @@ def import_bom_command(
     bom: Annotated[
         Path,
         typer.Argument(
-            help="SBOM or AI-BOM: CycloneDX 1.4-1.6 (JSON or XML), SPDX 2.3 JSON or SPDX 3 JSON-LD.",
+            help="SBOM or AI-BOM: CycloneDX 1.4-1.6 (JSON or XML), SPDX 2.3 (JSON or tag-value) or SPDX 3 JSON-LD.",
             show_default=False,
         ),
     ],

@@ -40,6 +40,8 @@ def import_bom(path: Path, *, system_name: str | None, home: str) -> tuple[dict[
         bom = read_cyclonedx_json(detected.data)
     elif detected.format is BomFormat.SPDX2_JSON:
         bom = read_spdx2(detected.data)
+    elif detected.format is BomFormat.SPDX2_TAGVALUE:
+        bom = read_spdx2(detected.data, encoding="tag-value")
     else:
         bom = read_spdx3(detected.data)
     if not bom.items:

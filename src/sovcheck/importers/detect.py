@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sovcheck.errors import InputError, Location, Problem
+from sovcheck.importers.spdx_tagvalue import parse_tag_value
 from sovcheck.load.document import decode_text, parse_document
 
 
@@ -15,13 +16,14 @@ class BomFormat(StrEnum):
     CYCLONEDX_JSON = "CycloneDX JSON"
     CYCLONEDX_XML = "CycloneDX XML"
     SPDX2_JSON = "SPDX 2 JSON"
+    SPDX2_TAGVALUE = "SPDX 2 tag-value"
     SPDX3_JSONLD = "SPDX 3 JSON-LD"
 
 
 @dataclass(frozen=True)
 class Detected:
     format: BomFormat
-    data: Any  # parsed JSON; None for XML (the XML reader parses the bytes itself)
+    data: Any  # parsed JSON (or tag-value as SPDX 2 JSON); None for XML, parsed by its reader
 
 
 _CDX_XML_ROOT = re.compile(
@@ -46,7 +48,7 @@ def detect(raw: bytes, name: str) -> Detected:
                 Problem(
                     Location(name, 1, 1),
                     "XML, but not a CycloneDX BOM (root element 'bom' in namespace "
-                    "http://cyclonedx.org/schema/bom/1.x); SPDX is read as JSON only",
+                    "http://cyclonedx.org/schema/bom/1.x); SPDX is read as JSON or tag-value",
                 )
             ]
         )
@@ -54,20 +56,13 @@ def detect(raw: bytes, name: str) -> Detected:
         data = parse_document(raw, name, as_json=True).data
         return Detected(_json_format(data, name), data)
     if re.search(r"^\s*SPDXVersion\s*:", text[:5000], re.MULTILINE):
-        raise InputError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    "SPDX tag-value is not read; convert the file to SPDX JSON first",
-                )
-            ]
-        )
+        return Detected(BomFormat.SPDX2_TAGVALUE, parse_tag_value(text, name))
     raise InputError(
         [
             Problem(
                 Location(name, 1, 1),
-                "not a BOM sovcheck reads: expected CycloneDX (JSON or XML), SPDX 2 JSON or "
-                "SPDX 3 JSON-LD",
+                "not a BOM sovcheck reads: expected CycloneDX (JSON or XML), SPDX 2 (JSON or "
+                "tag-value) or SPDX 3 JSON-LD",
             )
         ]
     )

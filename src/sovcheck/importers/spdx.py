@@ -1,4 +1,5 @@
-"""Read SPDX 2.3 JSON and SPDX 3.0 JSON-LD (with the AI and Dataset profiles).
+"""Read SPDX 2.3 JSON (and tag-value, through ``spdx_tagvalue``) and SPDX 3.0 JSON-LD (with
+the AI and Dataset profiles).
 
 Written by hand over plain dicts, like the CycloneDX reader: spdx-tools does not read
 SPDX 3.0 JSON-LD with the AI and Dataset profiles robustly, and published examples contain
@@ -80,7 +81,7 @@ def _external(ref: str) -> bool:
     return ref.upper() in _UNSET or ":" in ref
 
 
-def read_spdx2(data: dict[str, Any]) -> Bom:
+def read_spdx2(data: dict[str, Any], *, encoding: str = "JSON") -> Bom:
     version = (text(data.get("spdxVersion")) or "SPDX-2").removeprefix("SPDX-")
     items: dict[str, Item] = {}
     skipped: Counter[str] = Counter()
@@ -136,7 +137,7 @@ def read_spdx2(data: dict[str, Any]) -> Bom:
     return Bom(
         format="SPDX",
         version=version,
-        encoding="JSON",
+        encoding=encoding,
         name=text(data.get("name")),
         items=list(items.values()),
         roots=package_roots,
