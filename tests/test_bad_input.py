@@ -191,6 +191,15 @@ def test_parent_loop_is_an_error(cli, tmp_path):
     assert line == "F:18:21: organizations form a control loop: a -> b -> a"
 
 
+def test_each_parent_loop_is_reported_once_with_where_it_is_entered(cli, tmp_path):
+    orgs = [("f", "c"), ("a", "b"), ("b", "c"), ("c", "a"), ("e", "d"), ("d", "e"), ("g", "f")]
+    text = VALID + "organizations:\n" + "".join(f"  - {{id: {o}, parent: {p}}}\n" for o, p in orgs)
+    assert bad(cli, tmp_path, text) == [
+        "F:19:21: organizations form a control loop: a -> b -> c -> a",
+        "F:23:21: organizations form a control loop: d -> e -> d",
+    ]
+
+
 def test_unknown_trust_group(cli, tmp_path):
     text = VALID.replace("trusted: [EU]", "trusted: [EUU]")
     assert bad(cli, tmp_path, text) == [

@@ -244,18 +244,22 @@ def check_references(
 
 
 def _parent_cycles(loaded: LoadedInventory) -> list[Problem]:
+    """Loops of parents, each once, entered where the walk from the first organization (by
+    id) that reaches it enters it. Each organization is walked once: linear in their number."""
     parents = {o.id: o.parent for o in loaded.inventory.organizations if o.parent}
     problems = []
-    reported: set[str] = set()
+    walked: set[str] = set()
     for start in sorted(parents):
-        chain = [start]
-        current = parents.get(start)
-        while current is not None and current not in chain:
+        chain: list[str] = []
+        position: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in walked:
+            walked.add(current)
+            position[current] = len(chain)
             chain.append(current)
             current = parents.get(current)
-        if current is not None and current not in reported:
-            cycle = chain[chain.index(current) :]
-            reported.update(cycle)
+        if current is not None and current in position:
+            cycle = chain[position[current] :]
             index = loaded.organization_index[current]
             problems.append(
                 Problem(
