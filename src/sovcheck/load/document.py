@@ -410,10 +410,11 @@ class _JsonSourceMap:
         self._expanded: set[DataPath] = set()
         self._values: dict[DataPath, int] | None = None
         self._keys: dict[DataPath, int] = {}
-        self._lines: list[int] = []
+        self._lines: list[int] | None = None  # offsets where lines start, after the first
 
     def _offset_location(self, offset: int) -> Location:
-        if not self._lines:
+        if self._lines is None:
+            # Once: a minified file has no newline, and its empty list must not mean "not yet".
             self._lines = [m.end() for m in re.finditer("\n", self._text)]
         line = bisect.bisect_right(self._lines, offset)
         start = self._lines[line - 1] if line else 0
