@@ -69,3 +69,38 @@ def test_waiver_without_component_covers_the_whole_inventory(tmp_path):
     ec = [f for f in report.findings if f.rule == "EC-002"]
     assert ec and all(f.status is Status.WAIVED for f in ec)
     assert report.waivers[0].matched == len(ec)
+
+
+def test_a_finding_takes_the_first_active_waiver_that_covers_it(tmp_path):
+    def waiver(reason: str, expires: str, component: str | None = None) -> str:
+        named = f"    component: {component}\n" if component else ""
+        return f"  - rule: DS-005\n{named}    reason: {reason}\n    expires: {expires}\n"
+
+    path = with_waivers(
+        tmp_path,
+        waiver("expired", "2026-01-31", "azure-france")
+        + waiver("whole rule", "2027-03-31")
+        + waiver("named, but later", "2027-03-31", "azure-france")
+        + waiver("named, other", "2027-03-31", "microsoft-authentication"),
+    )
+    report = audit(path)
+    reasons = {f.component: f.waiver_reason for f in report.findings if f.rule == "DS-005"}
+    assert reasons == {"azure-france": "whole rule", "microsoft-authentication": "whole rule"}
+    assert [(w.status, w.matched) for w in report.waivers] == [
+        ("expired", 0),
+        ("active", 2),
+        ("unused", 0),
+        ("unused", 0),
+    ]
+
+
+def test_a_waiver_naming_the_component_first_wins_over_a_later_rule_wide_one(tmp_path):
+    path = with_waivers(
+        tmp_path,
+        "  - rule: DS-005\n    component: azure-france\n    reason: named\n    expires: 2027-03-31\n"
+        "  - rule: DS-005\n    reason: whole rule\n    expires: 2027-03-31\n",
+    )
+    report = audit(path)
+    reasons = {f.component: f.waiver_reason for f in report.findings if f.rule == "DS-005"}
+    assert reasons == {"azure-france": "named", "microsoft-authentication": "whole rule"}
+    assert [w.matched for w in report.waivers] == [1, 1]

@@ -62,6 +62,29 @@ class _WaiverUse:
     matched: int = 0
 
 
+class _RuleWaivers:
+    """One rule's waivers. A finding takes the first active waiver, in inventory order,
+    that names its component or names none; looked up, not searched, as an estate may
+    waive a rule for thousands of components."""
+
+    def __init__(self, uses: list[_WaiverUse]) -> None:
+        self.for_component: dict[str, _WaiverUse] = {}
+        self.for_all: _WaiverUse | None = None
+        for use in uses:
+            if not use.active:
+                continue
+            if use.waiver.component is not None:
+                self.for_component.setdefault(use.waiver.component, use)
+            elif self.for_all is None:
+                self.for_all = use
+
+    def match(self, component: str | None) -> _WaiverUse | None:
+        named = None if component is None else self.for_component.get(component)
+        if named is None or self.for_all is None:
+            return named or self.for_all
+        return named if named.index < self.for_all.index else self.for_all
+
+
 def evaluate(
     loaded: LoadedInventory,
     facts: AuditFacts,
@@ -73,9 +96,10 @@ def evaluate(
     waivers = [
         _WaiverUse(w, i, active=w.expires >= today) for i, w in enumerate(loaded.inventory.waivers)
     ]
-    by_rule: dict[str, list[_WaiverUse]] = {}
+    uses_by_rule: dict[str, list[_WaiverUse]] = {}
     for use in waivers:
-        by_rule.setdefault(use.waiver.rule, []).append(use)
+        uses_by_rule.setdefault(use.waiver.rule, []).append(use)
+    by_rule = {rule: _RuleWaivers(uses) for rule, uses in uses_by_rule.items()}
 
     per_rule: dict[str, list[Finding]] = {}
     tallies: list[RuleTally] = []
@@ -91,7 +115,7 @@ def evaluate(
         i: int | None,
         applies: Any,
         outcome: Any,
-        rule_waivers: list[_WaiverUse],
+        rule_waivers: _RuleWaivers | None,
     ) -> None:
         """One finding that is not a pass: its status, waiver, unknown fields and message."""
         status = Status.FAIL if outcome is False and applies is True else Status.UNKNOWN
@@ -100,7 +124,7 @@ def evaluate(
             if isinstance(part, Unknown):
                 missing |= part.fields
         component_id = None if i is None else chain.ids[i]
-        waiver = _matching_waiver(rule_waivers, component_id) if rule_waivers else None
+        waiver = rule_waivers.match(component_id) if rule_waivers else None
         if waiver is not None:
             waiver.matched += 1
             if status is Status.FAIL:
@@ -122,7 +146,7 @@ def evaluate(
         rule = compiled.rule
         tally = RuleTally(compiled)
         tallies.append(tally)
-        rule_waivers = by_rule.get(rule.id, [])
+        rule_waivers = by_rule.get(rule.id)
         rule_findings = builder.for_rule(compiled)
         per_rule[rule.id] = rule_findings.findings
         if rule.scope == "system":
@@ -220,13 +244,6 @@ def _lookup(facts: AuditFacts, i: int | None) -> Callable[[str], Any]:
         return facts.get(i, name)
 
     return lookup
-
-
-def _matching_waiver(candidates: list[_WaiverUse], component: str | None) -> _WaiverUse | None:
-    for use in candidates:
-        if use.active and (use.waiver.component is None or use.waiver.component == component):
-            return use
-    return None
 
 
 class _Findings:
