@@ -325,3 +325,14 @@ def test_output_to_a_pipe_is_written_not_replaced(cli, tmp_path):
     assert result.err == ""
     assert pipe.is_fifo()
     assert json.loads(received[0])["report_version"] == 1
+
+
+def test_suggestions_among_many_ids_match_a_full_comparison():
+    from sovcheck.load.validation import Suggester, did_you_mean
+
+    ids = sorted([f"lib-{i:07d}" for i in range(5000)] + ["azure-france", "hospital-records"])
+    suggester = Suggester(ids)
+    for typo in ("azure-frnace", "hopsital-records", "lib-000042", "lib0004242", "zzzzzz"):
+        assert suggester.did_you_mean(typo) == did_you_mean(typo, ids), typo
+    assert suggester.did_you_mean("azure-frnace") == " (did you mean 'azure-france'?)"
+    assert suggester.did_you_mean("zzzzzz") == ""

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from sovcheck.errors import InputError, Location, Problem
 from sovcheck.load.document import Document, PathItem, read_document
-from sovcheck.load.validation import did_you_mean, validate_model
+from sovcheck.load.validation import Suggester, did_you_mean, validate_model
 from sovcheck.model.codes import country_codes
 from sovcheck.model.inventory import (
     FORMAT_VERSION,
@@ -168,16 +168,16 @@ def check_references(
         else:
             org_first[org.id] = i
 
-    component_ids = sorted(first)
+    component_ids = Suggester(sorted(first))
     known_orgs = set(org_first) | set(catalog_organizations)
-    sorted_orgs = sorted(known_orgs)
+    org_ids = Suggester(sorted(known_orgs))
 
     def check_org(path: tuple[PathItem, ...], org_id: str, what: str) -> None:
         if org_id not in known_orgs:
             at(
                 path,
                 f"{what} '{org_id}' is neither in 'organizations' nor in the catalog"
-                f"{did_you_mean(org_id, sorted_orgs)}",
+                f"{org_ids.did_you_mean(org_id)}",
             )
 
     # One pass over every component: its fields are read from the model's dict, and a
@@ -196,7 +196,7 @@ def check_references(
                     at(
                         ("components", i, name, j),
                         f"{name} refers to '{target}', which is "
-                        f"not a component of this inventory{did_you_mean(target, component_ids)}",
+                        f"not a component of this inventory{component_ids.did_you_mean(target)}",
                     )
                 elif target == own_id:
                     at(("components", i, name, j), f"component '{own_id}' cannot relate to itself")
@@ -223,7 +223,7 @@ def check_references(
             if entry not in first:
                 at(
                     ("system", "entrypoints", j),
-                    f"entrypoint '{entry}' is not a component{did_you_mean(entry, component_ids)}",
+                    f"entrypoint '{entry}' is not a component{component_ids.did_you_mean(entry)}",
                 )
     valid_trust = country_codes() | set(groups)
     for j, code in enumerate(inv.system.trusted):
@@ -238,7 +238,7 @@ def check_references(
             at(
                 ("waivers", i, "component"),
                 f"waiver names component '{waiver.component}', which "
-                f"does not exist{did_you_mean(waiver.component, component_ids)}",
+                f"does not exist{component_ids.did_you_mean(waiver.component)}",
             )
     return problems
 

@@ -120,6 +120,45 @@ def did_you_mean(word: str, options: Sequence[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+class Suggester:
+    """``did_you_mean`` over ids that may number in the hundreds of thousands.
+
+    difflib compares a word with every option, so a few hundred dangling references in a
+    large inventory took minutes. Beyond ``SMALL`` options, the word is compared only with
+    the options that share its rarest three-letter pieces, a few hundred at most: a typo
+    leaves most pieces of a word intact. The index of pieces is built on the first call.
+    """
+
+    SMALL = 1000
+    SHORTLIST = 300
+
+    def __init__(self, options: Sequence[str]) -> None:
+        self.options = options
+        self._pieces: dict[str, list[str]] | None = None
+
+    def did_you_mean(self, word: str) -> str:
+        if len(self.options) <= self.SMALL:
+            return did_you_mean(word, self.options)
+        if self._pieces is None:
+            self._pieces = {}
+            for option in self.options:
+                for piece in _pieces(option):
+                    self._pieces.setdefault(piece, []).append(option)
+        index = self._pieces
+        shortlist: dict[str, None] = {}
+        for piece in sorted(_pieces(word), key=lambda p: (len(index.get(p, ())), p)):
+            for option in index.get(piece, ())[: self.SHORTLIST]:
+                shortlist[option] = None
+            if len(shortlist) >= self.SHORTLIST:
+                break
+        return did_you_mean(word, sorted(shortlist))
+
+
+def _pieces(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
 def _where(path: tuple[PathItem, ...]) -> str:
     return "".join(
         f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path)
