@@ -34,6 +34,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -219,12 +220,16 @@ CHILDREN = {"json-load": child_json_load, "yaml-load": child_yaml_load}
 
 def _run(cmd: list[str], *, stdout: Any = subprocess.DEVNULL) -> dict[str, Any]:
     """Run ``cmd``; wall time, CPU time and peak RSS of that child alone (os.wait4)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    # Standard error goes to a file: a pipe read only after the wait would block a child
+    # that writes more than the pipe holds (thousands of input errors).
+    with tempfile.TemporaryFile() as errors:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=errors, cwd=ROOT)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     return {
         "rc": proc.returncode,
         "wall": wall,
