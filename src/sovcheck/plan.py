@@ -4,7 +4,7 @@ Pure: no printing, no files written, no clock; the caller passes the loaded inve
 rubric, catalog and options. Every score change stated here is measured by re-running
 the engine and the scoring on a modified copy of the inventory, never estimated.
 
-How ``plan_gap`` plans (the README copies this):
+How ``plan_gap`` plans (the README summarizes this):
 
 1. **Target.** One of: a readiness level L (every objective at level L or above), an overall
    score N (``--fail-under``), or per-objective minimums (``--min OBJ=N``; without any
@@ -48,7 +48,10 @@ How ``plan_gap`` plans (the README copies this):
    After any change, components that the entrypoints reached before and reach no longer
    (through any relation) and that nothing refers to any more are dropped, as they would
    be decommissioned.
-4. **Greedy search.** Every candidate is applied to a copy and the audit re-run. Its gain is
+4. **Greedy search.** Every candidate is applied to a copy and the audit re-run (in an
+   inventory with more than 32 candidates, in batches of 32, those with the most points at
+   stake at the components they change first, stopping at the first batch where one
+   helps: see ``_batches``). Its gain is
    the sum, over the target lines still below target, of min(score change, remaining
    gap), minus what it costs lines already at target that it pushes below; with a level
    target, ties on that gain go to the candidate that removes more failing findings too
@@ -98,6 +101,9 @@ from sovcheck.rules.values import Unknown
 from sovcheck.scoring import score
 
 MAX_STEPS = 10
+# Candidates measured together: all of them in a small inventory; in a large one, batches
+# in the order of the points at stake at the components they change (see plan_gap).
+BATCH = 32
 GAP_VERSION = 1
 DIFF_VERSION = 1
 _EPS = 1e-9
@@ -1070,18 +1076,23 @@ def plan_gap(
         facts, _skipped = _fact_candidates(state, rubric)
         candidates = _component_candidates(state, catalog) + facts
         best: tuple[tuple[float, int, int, str], _Candidate, _State, tuple[str, ...]] | None = None
-        for cand in candidates:
-            try:
-                new_inv, removed = apply_edits(state.inventory, cand.edits, catalog)
-            except InputError:
-                continue
-            new_state = _evaluate(_with_inventory(state.loaded, new_inv), rubric, catalog, options)
-            gain, unblocked = _progress(
-                lines, _target_lines(new_state, rubric, target, with_costs=False)
-            )
-            key = (-gain, -unblocked, _SOURCE_RANK[cand.source], cand.id)
-            if (gain > _EPS or unblocked > 0) and (best is None or key < best[0]):
-                best = (key, cand, new_state, removed)
+        for batch in _batches(state, rubric, candidates):
+            for cand in batch:
+                try:
+                    new_inv, removed = apply_edits(state.inventory, cand.edits, catalog)
+                except InputError:
+                    continue
+                new_state = _evaluate(
+                    _with_inventory(state.loaded, new_inv), rubric, catalog, options
+                )
+                gain, unblocked = _progress(
+                    lines, _target_lines(new_state, rubric, target, with_costs=False)
+                )
+                key = (-gain, -unblocked, _SOURCE_RANK[cand.source], cand.id)
+                if (gain > _EPS or unblocked > 0) and (best is None or key < best[0]):
+                    best = (key, cand, new_state, removed)
+            if best is not None:
+                break
         if best is None:
             stopped = "no-improvement"
             break
@@ -1146,6 +1157,38 @@ def plan_gap(
         assumes_facts=any(s.assumes_fact for s in steps),
         not_modelled=tuple(not_modelled),
     )
+
+
+def _batches(
+    state: _State, rubric: LoadedRubric, candidates: list[_Candidate]
+) -> list[list[_Candidate]]:
+    """The candidates in batches of ``BATCH``, those with the most points at stake first.
+
+    Measuring a candidate is a whole audit, and a large inventory has a candidate or more
+    per component: measuring them all at every step grows with the square of the estate.
+    The points at stake at a component are the costs of the findings that name it or have
+    it on their path; a candidate's, the sum over the components it changes. The search
+    stops at the first batch where a candidate helps. With ``BATCH`` candidates or fewer,
+    which is every shipped inventory, all are measured, as before.
+    """
+    if len(candidates) <= BATCH:
+        return [candidates]
+    failing = state.failing()
+    stake: dict[str, float] = {}
+    for costs in finding_costs(state, rubric).values():
+        for cost in costs:
+            found = failing.get((cost.rule, cost.component))
+            involved = set(found.path) if found is not None else set()
+            if cost.component is not None:
+                involved.add(cost.component)
+            for cid in involved:
+                stake[cid] = stake.get(cid, 0.0) + cost.points
+    order = sorted(
+        range(len(candidates)),
+        key=lambda k: (-sum(stake.get(c, 0.0) for c in candidates[k].components), k),
+    )
+    ranked = [candidates[k] for k in order]
+    return [ranked[i : i + BATCH] for i in range(0, len(ranked), BATCH)]
 
 
 def _sort_key(key: tuple[str, str | None]) -> tuple[str, str]:
