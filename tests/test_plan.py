@@ -181,6 +181,22 @@ def test_plan_is_deterministic() -> None:
     assert gap_json.render(_plan()) == gap_json.render(_plan())
 
 
+@pytest.mark.parametrize("name", ["public-chatbot.yaml", "eu-public-admin.yaml"])
+def test_batches_most_at_stake_first_find_the_plan_of_measuring_every_candidate(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a large inventory gets (more candidates than a batch), on small ones whose
+    exact plan is known: batches of 4 instead of 32 give the same steps."""
+    path = INVENTORIES.relative_to(INVENTORIES.parent) / name
+    exact = _plan(path)
+    monkeypatch.setattr("sovcheck.plan.BATCH", 4)
+    batched = _plan(path)
+    assert [(s.candidate, s.gain) for s in batched.steps] == [
+        (s.candidate, s.gain) for s in exact.steps
+    ]
+    assert len(exact.steps) >= 2
+
+
 def test_unknown_objective_in_target_is_an_input_error() -> None:
     with pytest.raises(InputError, match="--min: unknown objective 'data-securty'"):
         _plan(target=Minimums({"data-securty": 50}))

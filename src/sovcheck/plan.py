@@ -50,8 +50,7 @@ How ``plan_gap`` plans (the README summarizes this):
    be decommissioned.
 4. **Greedy search.** Every candidate is applied to a copy and the audit re-run (in an
    inventory with more than 32 candidates, in batches of 32, those with the most points at
-   stake at the components they change first, stopping at the first batch where one
-   helps: see ``_batches``). Its gain is
+   stake first, stopping at the first batch where one helps: see ``_batches``). Its gain is
    the sum, over the target lines still below target, of min(score change, remaining
    gap), minus what it costs lines already at target that it pushes below; with a level
    target, ties on that gain go to the candidate that removes more failing findings too
@@ -1166,27 +1165,33 @@ def _batches(
 
     Measuring a candidate is a whole audit, and a large inventory has a candidate or more
     per component: measuring them all at every step grows with the square of the estate.
-    The points at stake at a component are the costs of the findings that name it or have
-    it on their path; a candidate's, the sum over the components it changes. The search
-    stops at the first batch where a candidate helps. With ``BATCH`` candidates or fewer,
-    which is every shipped inventory, all are measured, as before.
+    What a candidate can win is at most what the findings it can change cost: for
+    establishing a fact, the unknown findings of that component that miss that fact; for
+    any other change, the findings of the components it changes. The search stops at the
+    first batch where a candidate helps. With ``BATCH`` candidates or fewer, which is
+    every shipped inventory, all are measured, as before.
     """
     if len(candidates) <= BATCH:
         return [candidates]
     failing = state.failing()
-    stake: dict[str, float] = {}
+    at_component: dict[str, float] = {}
+    for_fact: dict[tuple[str, str], float] = {}
     for costs in finding_costs(state, rubric).values():
         for cost in costs:
+            if cost.component is None:
+                continue
+            at_component[cost.component] = at_component.get(cost.component, 0.0) + cost.points
             found = failing.get((cost.rule, cost.component))
-            involved = set(found.path) if found is not None else set()
-            if cost.component is not None:
-                involved.add(cost.component)
-            for cid in involved:
-                stake[cid] = stake.get(cid, 0.0) + cost.points
-    order = sorted(
-        range(len(candidates)),
-        key=lambda k: (-sum(stake.get(c, 0.0) for c in candidates[k].components), k),
-    )
+            for name in found.unknown_fields if found is not None else ():
+                key = (cost.component, name)
+                for_fact[key] = for_fact.get(key, 0.0) + cost.points
+
+    def stake(cand: _Candidate) -> float:
+        if cand.kind == "establish":
+            return sum(for_fact.get((cid, name), 0.0) for cid, name, _ in cand.edits.set_fields)
+        return sum(at_component.get(cid, 0.0) for cid in cand.components)
+
+    order = sorted(range(len(candidates)), key=lambda k: (-stake(candidates[k]), k))
     ranked = [candidates[k] for k in order]
     return [ranked[i : i + BATCH] for i in range(0, len(ranked), BATCH)]
 
