@@ -74,6 +74,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -485,6 +486,16 @@ class _State:
     def inventory(self) -> Inventory:
         return self.loaded.inventory
 
+    @cached_property
+    def data_senders(self) -> dict[str, tuple[str, ...]]:
+        """Per component, the components that send it data (``DATA_RELATIONS``), by id."""
+        senders: dict[str, set[str]] = {}
+        for comp in self.inventory.components:
+            for relation in DATA_RELATIONS:
+                for target in comp.targets(relation):
+                    senders.setdefault(target, set()).add(comp.id)
+        return {target: tuple(sorted(ids)) for target, ids in senders.items()}
+
     def failing(self) -> dict[tuple[str, str | None], Finding]:
         """Findings that cost score (fail or unknown, not waived), by (rule, component)."""
         return {
@@ -687,13 +698,7 @@ def _chain_text(state: _State, cid: str) -> str:
 
 
 def _data_senders(state: _State, cid: str) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            c.id
-            for c in state.inventory.components
-            if any(cid in c.targets(r) for r in DATA_RELATIONS)
-        )
-    )
+    return state.data_senders.get(cid, ())
 
 
 def _catalog_options(
