@@ -487,6 +487,19 @@ class _State:
         return self.loaded.inventory
 
     @cached_property
+    def by_id(self) -> dict[str, Component]:
+        return {c.id: c for c in self.inventory.components}
+
+    @cached_property
+    def home_supplier(self) -> str | None:
+        """The supplier of the most home-controlled components (smallest id on a tie)."""
+        counts: dict[str, int] = {}
+        for c in self.inventory.components:
+            if c.supplier is not None and _control(self, c.id) == "home":
+                counts[c.supplier] = counts.get(c.supplier, 0) + 1
+        return min(counts, key=lambda o: (-counts[o], o)) if counts else None
+
+    @cached_property
     def data_senders(self) -> dict[str, tuple[str, ...]]:
         """Per component, the components that send it data (``DATA_RELATIONS``), by id."""
         senders: dict[str, set[str]] = {}
@@ -780,7 +793,7 @@ def _catalog_candidate(
     old_chain = (
         {o.id for o in orgs.control_chain(comp.supplier)} if comp.supplier is not None else set()
     )
-    by_id = {c.id: c for c in inv.components}
+    by_id = state.by_id
     for relation in RELATIONS:
         targets = comp.targets(relation)
         keep = [
@@ -826,7 +839,7 @@ def _catalog_candidate(
 
 def _component_candidates(state: _State, catalog: Catalog) -> list[_Candidate]:
     inv = state.inventory
-    by_id = {c.id: c for c in inv.components}
+    by_id = state.by_id
     failing = state.failing()
     fail_components = sorted(
         {c for (_, c), f in failing.items() if c is not None and f.status is Status.FAIL}
@@ -915,13 +928,9 @@ def _favourable(
     inv = state.inventory
     home = inv.system.home
     if field == "supplier":
-        counts: dict[str, int] = {}
-        for c in inv.components:
-            if c.supplier is not None and _control(state, c.id) == "home":
-                counts[c.supplier] = counts.get(c.supplier, 0) + 1
-        if not counts:
+        org = state.home_supplier
+        if org is None:
             return None
-        org = sorted(counts, key=lambda o: (-counts[o], o))[0]
         return org, f"an organization controlled from {home} (modelled as {org})"
     if field == "location":
         return _yaml_list([home]), f"[{home}]"
@@ -953,7 +962,7 @@ def _favourable(
 def _fact_candidates(
     state: _State, rubric: LoadedRubric
 ) -> tuple[list[_Candidate], list[NotModelled]]:
-    by_id = {c.id: c for c in state.inventory.components}
+    by_id = state.by_id
     out: list[_Candidate] = []
     skipped: list[NotModelled] = []
     for (cid, name), rules in sorted(
