@@ -320,9 +320,7 @@ class AuditFacts:
 
     def _by_supplier(self, fn: Callable[[str], Value]) -> list[Value]:
         """A column of a fact that depends on the supplier alone: one call per supplier."""
-        return self._mapped(
-            "supplier", lambda supplier: supplier if isinstance(supplier, Unknown) else fn(supplier)
-        )
+        return self._mapped_known("supplier", fn)
 
     def _mapped(self, source: str, fn: Callable[[Value], Value]) -> list[Value]:
         """A column computed from another fact's value alone: one call per distinct value."""
@@ -334,6 +332,10 @@ class AuditFacts:
                 found = table[value] = fn(value)
             out.append(found)
         return out
+
+    def _mapped_known(self, source: str, fn: Callable[[Any], Value]) -> list[Value]:
+        """``_mapped`` where an unknown value stays what it is and ``fn`` sees known ones."""
+        return self._mapped(source, lambda v: v if isinstance(v, Unknown) else fn(v))
 
     def _column_control_chain(self) -> list[Value]:
         return self._by_supplier(lambda s: tuple(org.id for org in self.orgs.control_chain(s)))
@@ -416,25 +418,15 @@ class AuditFacts:
         return [unknown if p is None else p for p in self.chain.effective_places()[0]]
 
     def _column_location_trusted(self) -> list[Value]:
-        return self._mapped(
-            "effective_location",
-            lambda places: (
-                places
-                if isinstance(places, Unknown)
-                else all(self.trust.is_trusted(c) for c in places)
-            ),
+        return self._mapped_known(
+            "effective_location", lambda places: all(self.trust.is_trusted(c) for c in places)
         )
 
     # ----------------------------------------------------------------- licences, languages
 
     def _column_license_open(self) -> list[Value]:
-        return self._mapped(
-            "license",
-            lambda lic: (
-                lic
-                if isinstance(lic, Unknown)
-                else license_is_open(lic, self.catalog.open_licenses)
-            ),
+        return self._mapped_known(
+            "license", lambda lic: license_is_open(lic, self.catalog.open_licenses)
         )
 
     @cached_property
@@ -472,11 +464,8 @@ class AuditFacts:
         )
 
     def _column_meets_accessibility_standard(self) -> list[Value]:
-        return self._mapped(
-            "accessibility",
-            lambda found: (
-                found if isinstance(found, Unknown) else bool(found & ACCESSIBILITY_STANDARDS)
-            ),
+        return self._mapped_known(
+            "accessibility", lambda found: bool(found & ACCESSIBILITY_STANDARDS)
         )
 
     # ----------------------------------------------------------------- export rules
