@@ -102,7 +102,7 @@ from sovcheck.scoring import score
 
 MAX_STEPS = 10
 # Candidates measured together: all of them in a small inventory; in a large one, batches
-# in the order of the points at stake at the components they change (see plan_gap).
+# in the order of what the findings they can change cost (see _batches).
 BATCH = 32
 GAP_VERSION = 1
 DIFF_VERSION = 1
