@@ -10,6 +10,7 @@ import pytest
 
 from sovcheck.catalog import Catalog, Organizations, builtin_catalog
 from sovcheck.load.catalog import builtin_catalog_dir, read_licenses
+from sovcheck.model.inventory import ChipType, Kind
 
 URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
 # The catalog's id syntax (sovcheck.model.inventory.Id): lowercase letters, digits, '.', ':', '_', '-'.
@@ -75,6 +76,10 @@ EU_27 = frozenset(
 )
 
 
+# The date the catalog was last compiled: no fact in it can be dated later.
+COMPILED = dt.date(2026, 12, 1)
+
+
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return builtin_catalog()
@@ -91,6 +96,8 @@ def cited_entries(catalog: Catalog) -> Iterator[tuple[str, tuple[str, ...], dt.d
         yield f"law {law.id}", law.sources, law.as_of
     for e in j.export_controls:
         yield f"export control {e.id}", e.sources, e.as_of
+    for ob in j.obligations:
+        yield f"obligation {ob.id}", ob.sources, ob.as_of
     for org in catalog.organizations.values():
         yield f"organization {org.id}", org.sources, org.as_of
         for cert in org.certifications:
@@ -102,11 +109,19 @@ def cited_entries(catalog: Catalog) -> Iterator[tuple[str, tuple[str, ...], dt.d
 def test_every_entry_has_a_source_and_an_as_of_date(catalog: Catalog) -> None:
     entries = list(cited_entries(catalog))
     kinds = {what.split()[0] for what, _, _ in entries}
-    assert {"group", "country", "law", "export", "organization", "certification"} <= kinds
+    assert {
+        "group",
+        "country",
+        "law",
+        "export",
+        "obligation",
+        "organization",
+        "certification",
+    } <= kinds
     for what, sources, as_of in entries:
         assert sources, f"{what} has no source"
         assert isinstance(as_of, dt.date), f"{what} has no as_of date"
-        assert as_of <= dt.date(2026, 11, 23), f"{what} is dated after the catalog was compiled"
+        assert as_of <= COMPILED, f"{what} is dated after the catalog was compiled"
 
 
 def test_every_source_is_an_http_url(catalog: Catalog) -> None:
@@ -179,7 +194,23 @@ def test_eu_countries_state_their_official_languages(catalog: Catalog) -> None:
 def test_export_controls_cover_the_advanced_computing_eccns(catalog: Catalog) -> None:
     by_eccn = {e.eccn: e for e in catalog.export_controls_of("US")}
     assert {"3A090", "3A090.c", "4A090"} <= set(by_eccn)
-    assert "chips" in by_eccn["3A090"].applies_to
+    # A GPU is 3A090.a; 3A090.c is the memory: each binds its chip type only.
+    assert by_eccn["3A090"].applies_to == ("chip",)
+    assert by_eccn["3A090"].chip_types == ("accelerator",)
+    assert by_eccn["3A090.c"].chip_types == ("memory",)
+    assert catalog.expand(by_eccn["3A090"].licence_required_for) >= {"CN", "RU", "MO", "AE"}
+    assert not catalog.expand(by_eccn["3A090"].licence_required_for) & EU_27
+
+
+def test_export_controls_name_real_kinds_chip_types_and_groups(catalog: Catalog) -> None:
+    kinds = {k.value for k in Kind}
+    types = {t.value for t in ChipType}
+    groups = set(catalog.group_members)
+    for e in catalog.jurisdictions.export_controls:
+        assert set(e.applies_to) <= kinds, e.id
+        assert set(e.chip_types) <= types, e.id
+        for dest in e.licence_required_for:
+            assert dest in groups or len(dest) == 2, (e.id, dest)
 
 
 def test_microsoft_ireland_is_controlled_from_the_us(catalog: Catalog) -> None:

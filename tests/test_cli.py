@@ -134,6 +134,8 @@ def test_rubric_facts_lists_every_fact_and_the_operators_per_type(cli):
         "number": "equals, at_least, at_most, known",
         "set": "equals, intersects, subset_of, contains, empty, known",
         "classification": "equals, in, not_in, at_least, at_most, known",
+        "share": "equals, at_least, at_most, known",
+        "claims": "intersects, contains, known",
     }
     rows_of_facts = rows(facts)
     for name, spec in FACTS.items():

@@ -62,7 +62,7 @@ def test_counts_parse_back(in_root: None, inventory: str) -> None:
 
 def test_hospital_cases(hospital: Report) -> None:
     root = ET.fromstring(junit.render(hospital).encode("utf-8"))
-    assert root.get("failures") == "32"
+    assert root.get("failures") == "36"
     assert root.get("skipped") == "0"
     suite = root.find("testsuite[@name='data-security']")
     assert suite is not None
@@ -70,7 +70,7 @@ def test_hospital_cases(hospital: Report) -> None:
     assert case is not None
     assert case.get("classname") == "sovcheck.data-security"
     assert case.get("file") == "inventories/hospital-us-cloud.yaml"
-    assert case.get("line") == "85"
+    assert case.get("line") == "88"
     failure = case.find("failure")
     assert failure is not None
     assert failure.get("type") == "fail"
@@ -78,15 +78,16 @@ def test_hospital_cases(hospital: Report) -> None:
     body = failure.text or ""
     assert "path: hdh-platform → azure-france" in body
     assert "remediation: Move the processing" in body
-    unknown = suite.find("testcase[@name='DS-001 hospital-records']/failure")
+    unknown = suite.find("testcase[@name='DS-004 microsoft-authentication']/failure")
     assert unknown is not None and unknown.get("type") == "unknown"
-    # DS-001 passes on 3 components: one summary case for them.
-    passing = suite.find("testcase[@name='DS-001 (3 passing)']")
+    # DS-001 passes on one holder of the data (the HDH team): one summary case for it.
+    passing = suite.find("testcase[@name='DS-001 (1 passing)']")
     assert passing is not None and len(passing) == 0
     ds001 = next(r for r in hospital.rules if r.id == "DS-001")
-    assert ds001.passed == 3
+    assert ds001.passed == 1
+    # every paid outside supplier is foreign: the spend share fails without a cost stated
     system = root.find(".//testcase[@name='EC-001 (system)']/failure")
-    assert system is not None and system.get("type") == "unknown"
+    assert system is not None and system.get("type") == "fail"
 
 
 def test_passing_summary_per_rule(hospital: Report) -> None:
@@ -124,7 +125,7 @@ def test_waived_is_skipped_and_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     root = ET.fromstring(out.encode("utf-8"))
     check_counts(root)
     assert root.get("skipped") == "1"
-    assert root.get("failures") == "31"
+    assert root.get("failures") == "35"
     skipped = root.find(".//testcase[@name='DS-001 azure-france']/skipped")
     assert skipped is not None
     assert skipped.get("message") == "waived: Migration to a qualified offer <see ticket 42> & co"

@@ -128,7 +128,23 @@ def test_every_reference_inventory_audits_under_every_rubric(inventory: Path, ru
     assert len([g for g in report.gates if g.kind == "objective"]) == len(thresholds)
     assert report.gates
     assert report.overall.passed == all(g.passed for g in report.gates)
-    assert report.overall.level == min(o.level for o in report.objectives)
+    loaded = load_rubric(rubric).rubric
+    if loaded.overall_level == "lowest":
+        assert report.overall.level == min(o.level for o in report.objectives)
+    else:
+        # the level of the overall score, capped by the worst failing severity
+        failing = [f.severity.rank for f in report.findings if f.status is Status.FAIL]
+        allowed = [
+            lv.level
+            for lv in loaded.levels
+            if report.overall.score + 1e-9 >= lv.min_score
+            and (
+                lv.max_failing_severity is None
+                or not failing
+                or max(failing) <= lv.max_failing_severity.rank
+            )
+        ]
+        assert report.overall.level == max(allowed)
 
 
 def findings(report: Report, rule: str) -> dict[str | None, Finding]:
@@ -173,11 +189,10 @@ def test_secnumcloud_s3ns_passes_the_control_chain_rule() -> None:
     assert findings(report, "SNC-006")["premi3ns"].status is Status.PASS
     assert findings(report, "SNC-008")["premi3ns"].status is Status.PASS
     assert findings(report, "SNC-005")["s3ns-ops"].status is Status.PASS
-    # Google's stake in S3NS is not recorded as a share: the 39 % limit cannot be confirmed
+    # Google's stake in S3NS is recorded as below 10 %: within the 39 % limit
     holdings = findings(report, "SNC-002")["premi3ns"]
-    assert holdings.status is Status.UNKNOWN
-    assert holdings.unknown_fields == ("organizations.s3ns.foreign_control",)
-    # nothing fails, but the evidence is incomplete
+    assert holdings.status is Status.PASS
+    # nothing fails, but the evidence is incomplete elsewhere
     assert not [f for f in report.findings if f.status is Status.FAIL]
     assert report.overall.level_name == "Eligibility not established"
     assert objective(report, "data-location").level_name == "Eligible on the evidence"

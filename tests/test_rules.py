@@ -226,7 +226,14 @@ def test_default_rubric_uses_every_inventory_fact():
         "legal_basis": {"legal_basis"},
         "training_summary": {"has_training_summary"},
         "accessibility": {"meets_accessibility_standard"},
-        "foreign_control": {"max_foreign_control"},
+        "foreign_control": {"max_foreign_control", "foreign_holdings"},
+        "holders": {"foreign_holdings", "largest_foreign_holding"},
+        "chip_type": {"chip_type", "export_licence_required"},
+        "export_licence_required": {"export_licence_required"},
+        "special_categories": {"required_certifications"},
+        "organization": {"foreign_spend_share", "required_certifications"},
+        "purpose": {"ai_act_applies"},
+        "runs_on": {"holds_data", "undeclared_accelerators"},
         "maintained_by": {"maintained_locally"},
         "powered_by": {"energy_trusted"},
         "entrypoints": {"is_entrypoint"},
@@ -307,3 +314,13 @@ def test_unchecked_findings_equal_validated_ones():
     # Findings share their fields-set; a copy with changes must not touch it.
     fast.model_copy(update={"component": "y", "extra_name": 1})
     assert other.model_fields_set == checked.model_fields_set
+
+
+def test_every_fact_is_explained_in_docs_semantics():
+    from sovcheck.rules.facts import FACTS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "semantics.md").read_text(
+        encoding="utf-8"
+    )
+    missing = [name for name in FACTS if f"`{name}`" not in text and f"**`{name}`**" not in text]
+    assert not missing, f"facts docs/semantics.md does not explain: {missing}"

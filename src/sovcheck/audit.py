@@ -15,6 +15,7 @@ from sovcheck.load.inventory import LoadedInventory
 from sovcheck.load.rubric import LoadedRubric
 from sovcheck.model.inventory import Inventory
 from sovcheck.model.report import (
+    AuditWarning,
     CutoffRisk,
     FactAge,
     InferredFact,
@@ -26,9 +27,9 @@ from sovcheck.model.report import (
     SinglePointOfFailure,
     ToolInfo,
     Unknown,
+    source_location,
 )
 from sovcheck.rules.facts import AuditFacts
-from sovcheck.rules.values import Unknown as UnknownValue
 from sovcheck.scoring import GateOptions, rule_summaries, score
 
 
@@ -40,12 +41,14 @@ class AuditOptions:
     max_fact_age_days: int | None = None
 
 
-def build_facts(loaded: LoadedInventory, catalog: Catalog) -> AuditFacts:
+def build_facts(
+    loaded: LoadedInventory, catalog: Catalog, today: dt.date | None = None
+) -> AuditFacts:
     inventory = loaded.inventory
     chain = ValueChain(inventory)
     orgs = Organizations(catalog, inventory.organizations)
     trust = trust_area(inventory.system.home, inventory.system.trusted, catalog)
-    return AuditFacts(inventory, chain, orgs, catalog, trust)
+    return AuditFacts(inventory, chain, orgs, catalog, trust, today)
 
 
 def run_audit(
@@ -65,7 +68,7 @@ def audit_with_facts(
 def _audit_with_facts(
     loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
 ) -> tuple[Report, AuditFacts]:
-    facts = build_facts(loaded, catalog)
+    facts = build_facts(loaded, catalog, options.today)
     result = evaluate(
         loaded, facts, rubric, today=options.today, include_passed=options.include_passed
     )
@@ -101,8 +104,62 @@ def _audit_with_facts(
         ),
         stale_facts=_stale_facts(facts, options),
         inferred=_inferred(inventory),
+        warnings=_warnings(loaded, facts, catalog),
     )
     return report, facts
+
+
+def _warnings(
+    loaded: LoadedInventory, facts: AuditFacts, catalog: Catalog
+) -> tuple[AuditWarning, ...]:
+    """Overrides of what the catalog says of an organization's country or parent, then
+    components no entrypoint reaches, each with where it is in the inventory."""
+    found: list[AuditWarning] = []
+    for org_id in facts.orgs.overridden:
+        ours = facts.orgs.get(org_id)
+        theirs = catalog.organizations[org_id]
+        assert ours is not None
+        changed = [
+            f"{name} {mine or 'none'} where the catalog has {cat or 'none'}"
+            for name, mine, cat in (
+                ("country", ours.country, theirs.country),
+                ("parent", ours.parent, theirs.parent),
+            )
+            if mine != cat
+        ]
+        if not changed:
+            continue
+        loc = loaded.organization_location(org_id)
+        found.append(
+            AuditWarning(
+                kind="catalog-override",
+                subject=org_id,
+                message=(
+                    f"organization {org_id}: the inventory sets {'; '.join(changed)} "
+                    f"(catalog sources: {', '.join(theirs.sources)}; as of "
+                    f"{theirs.as_of.isoformat()}); the audit uses the inventory's values"
+                ),
+                location=None if loc is None else source_location(loc.file, loc.line, loc.column),
+            )
+        )
+    chain = facts.chain
+    for i, reached in enumerate(chain.reachable()):
+        if reached:
+            continue
+        loc = loaded.component_location(chain.ids[i])
+        found.append(
+            AuditWarning(
+                kind="unreachable",
+                subject=chain.ids[i],
+                message=(
+                    f"{chain.ids[i]} is not reachable from any entrypoint: no data, "
+                    "cut-off or maintenance path of the system passes it, so the rules that "
+                    "follow paths say nothing of it; link it with a relation or remove it"
+                ),
+                location=source_location(loc.file, loc.line, loc.column),
+            )
+        )
+    return tuple(found)
 
 
 def _inferred(inventory: Inventory) -> tuple[InferredFact, ...]:
@@ -180,6 +237,6 @@ def _risks(facts: AuditFacts) -> Risks:
     return Risks(
         cutoff=tuple(sorted(cutoff, key=lambda r: r.component)),
         single_points_of_failure=tuple(sorted(spofs, key=lambda s: (-s.dominated, s.component))),
-        foreign_spend_share=None if isinstance(share, UnknownValue) else round(share, 4),
+        foreign_spend_share=round(share, 4) if isinstance(share, float) else None,
         cutoff_exposed=exposed,
     )

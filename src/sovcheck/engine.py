@@ -25,6 +25,7 @@ from sovcheck.model.report import (
 )
 from sovcheck.rules.columns import ColumnTable
 from sovcheck.rules.facts import FACTS, AuditFacts
+from sovcheck.rules.questions import establish_all
 from sovcheck.rules.values import Unknown, render
 
 
@@ -310,18 +311,60 @@ class _RuleFindings:
         self.findings: list[Finding] = []
         self.remediation = rule.remediation.strip()
         self.paths = builder.paths.setdefault(rule.path, {})
-        # The message: literal text at even positions, placeholders at odd ones, each
+        # Each wording: literal text at even positions, placeholders at odd ones, each
         # either a column (a component fact), a text (a system fact) or None (the path).
-        self.parts: list[str | list[Any] | None] = []
-        for k, part in enumerate(PLACEHOLDER.split(rule.message)):
+        self.fail_parts = self._parts(rule.message)
+        self.pass_parts = None if rule.pass_message is None else self._parts(rule.pass_message)
+        self.unknown_parts = (
+            None if rule.unknown_message is None else self._parts(rule.unknown_message)
+        )
+
+    def _parts(self, text: str) -> list[str | list[Any] | None]:
+        parts: list[str | list[Any] | None] = []
+        for k, part in enumerate(PLACEHOLDER.split(text)):
             if not k % 2:
-                self.parts.append(part)
+                parts.append(part)
             elif part == "path":
-                self.parts.append(None)
-            elif rule.scope == "system" or FACTS[part].scope == "system":
-                self.parts.append(render(self.facts.system(part)))
+                parts.append(None)
+            elif self.rule.scope == "system" or FACTS[part].scope == "system":
+                parts.append(render(self.facts.system(part)))
             else:
-                self.parts.append(self.facts.column(part))
+                parts.append(self.facts.column(part))
+        return parts
+
+    def _render(
+        self, parts: list[str | list[Any] | None], i: int | None, path: tuple[str, ...]
+    ) -> str:
+        out = []
+        builder = self.builder
+        for part in parts:
+            if type(part) is str:
+                out.append(part)
+            elif part is None:
+                out.append(" -> ".join(path))
+            else:
+                assert i is not None
+                out.append(builder.render(part[i]))
+        return "".join(out).strip()
+
+    def message(
+        self, i: int | None, status: Status, path: tuple[str, ...], missing: tuple[str, ...]
+    ) -> str:
+        """The finding's words for its status: a failure, evidence of a pass, or what to
+        establish and where."""
+        if status is Status.FAIL:
+            return self._render(self.fail_parts, i, path)
+        subject = "" if i is None else f"{self.builder.ids[i]}: "
+        if status is Status.PASS:
+            if self.pass_parts is not None:
+                return self._render(self.pass_parts, i, path)
+            return f"{subject}meets '{self.rule.title}'"
+        if self.unknown_parts is not None:
+            head = self._render(self.unknown_parts, i, path)
+        else:
+            head = f"{subject}cannot establish '{self.rule.title}'"
+        questions = establish_all(missing)
+        return f"{head}: {questions}" if questions else head
 
     def add_failures(self, indices: list[int]) -> None:
         """Failing findings without a waiver, for ``indices`` in that order."""
@@ -343,20 +386,7 @@ class _RuleFindings:
             if found is None:
                 found = self.paths[i] = _path(self.facts, rule.path, i)
             path = found
-        if status is Status.UNKNOWN:
-            subject = f"{component}: " if component else ""
-            message = f"{subject}cannot establish '{rule.title}'; unknown: {', '.join(missing)}"
-        else:
-            out = []
-            for part in self.parts:
-                if type(part) is str:
-                    out.append(part)
-                elif part is None:
-                    out.append(" -> ".join(path))
-                else:
-                    assert i is not None
-                    out.append(builder.render(part[i]))
-            message = "".join(out).strip()
+        message = self.message(i, status, path, missing)
         # Every value here comes from validated models: no second validation.
         self.findings.append(
             finding_unchecked(

@@ -91,6 +91,10 @@ class ValueChain:
     def targets(self, i: int, relation: Relation) -> list[int]:
         return [j for j, r in self.deps[i] if r is relation]
 
+    def has_host(self, i: int) -> bool:
+        """Whether the component lists something it runs on."""
+        return any(r is Relation.RUNS_ON for _, r in self.deps[i])
+
     def sources(self, i: int, relation: Relation) -> list[int]:
         """Components that list ``i`` under ``relation``."""
         return [j for j, r in self.dependents[i] if r is relation]
@@ -183,6 +187,30 @@ class ValueChain:
                         result[j] = (level, parent, origin_i)
                         queue.append(j)
         return result
+
+    def data_origins(self, starts: Iterable[int]) -> list[int]:
+        """For each component, the start whose data reaches it along data edges (the
+        nearest one, breadth first), or -1 when none does."""
+        n = len(self.ids)
+        origin = [-1] * n
+        queue: deque[int] = deque()
+        for s in starts:
+            if origin[s] == -1:
+                origin[s] = s
+                queue.append(s)
+        while queue:
+            i = queue.popleft()
+            for j in self._data_successors(i):
+                if origin[j] == -1:
+                    origin[j] = origin[i]
+                    queue.append(j)
+        return origin
+
+    def reachable(self) -> list[bool]:
+        """Whether each component is reachable from an entrypoint (along any relation)."""
+        if self._reach is None:
+            self._reach = self._bfs_parents(self.entrypoints, frozenset(Relation))
+        return [p != -1 for p in self._reach]
 
     # ------------------------------------------------------------------ cut-off
 
@@ -373,6 +401,30 @@ class ValueChain:
             for j, relation in edges:
                 g.add_edge(self.ids[i], self.ids[j], key=relation.value, relation=relation.value)
         return g
+
+
+def postorder(below: Sequence[Sequence[int]]) -> list[int]:
+    """Every node once, each after the nodes below it (following ``below``), by an
+    iterative depth-first search; on a loop, the node met first comes last."""
+    n = len(below)
+    order: list[int] = []
+    state = [0] * n  # 0 new, 1 on the stack, 2 finished
+    for start in range(n):
+        if state[start]:
+            continue
+        stack = [(start, False)]
+        while stack:
+            i, expanded = stack.pop()
+            if state[i] == 2:
+                continue
+            if not expanded:
+                state[i] = 1
+                stack.append((i, True))
+                stack.extend((j, False) for j in below[i] if state[j] == 0)
+                continue
+            state[i] = 2
+            order.append(i)
+    return order
 
 
 def _bfs(

@@ -13,8 +13,8 @@ The formula (also in the README and the Markdown report):
 * its level is the highest rubric level whose ``min_score`` the score reaches and whose
   ``max_failing_severity`` no failing finding of the objective exceeds;
 * the overall score is the objective scores' mean weighted by objective weight; the overall
-  level is the lowest objective level (or, with ``overall_level: score``, the level of the
-  overall score).
+  level is the lowest objective level, or, with ``overall_level: score``, the level of the
+  overall score, capped by the most severe failing finding as an objective's level is.
 """
 
 from __future__ import annotations
@@ -171,7 +171,14 @@ def score(
         lowest = min(objectives, key=lambda o: o.level)
         overall_level = next(lv for lv in rubric.levels if lv.level == lowest.level)
     else:
-        overall_level = _level(rubric.levels, overall_score, None)
+        # the level of the overall score, capped like an objective's by the most severe
+        # failing finding of the whole audit
+        worst_overall = max(
+            (f.severity for f in result.findings if f.status is Status.FAIL),
+            key=lambda s: s.rank,
+            default=None,
+        )
+        overall_level = _level(rubric.levels, overall_score, worst_overall)
 
     overall_threshold = rubric.overall_threshold
     source = "rubric"

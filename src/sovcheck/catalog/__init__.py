@@ -28,7 +28,7 @@ from sovcheck.model.catalog import (
     Law,
 )
 from sovcheck.model.codes import country_codes
-from sovcheck.model.inventory import Organization
+from sovcheck.model.inventory import Holding, Organization
 
 OrgOrigin = Literal["inventory", "catalog", "inventory-overrides-catalog"]
 
@@ -108,6 +108,13 @@ class ResolvedOrganization:
     sources: tuple[str, ...]
     as_of: dt.date | None
     certifications: tuple[str, ...] = ()
+    holders: tuple[Holding, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    @property
+    def public_body(self) -> bool:
+        """A body of the state (a ministry, an agency): it has no capital holders."""
+        return "public-body" in self.roles
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,8 @@ class Organizations:
                 sources=cat.sources,
                 as_of=cat.as_of,
                 certifications=tuple(sorted({c.id for c in cat.certifications})),
+                holders=cat.holders,
+                roles=cat.roles,
             )
         self.overridden: list[str] = []
         for org in inventory_orgs:
@@ -158,6 +167,7 @@ class Organizations:
                 origin="inventory-overrides-catalog" if overrides else "inventory",
                 sources=org.sources,
                 as_of=org.as_of,
+                holders=org.holders,
             )
         self.overridden.sort()
         self._chains: dict[str, tuple[ResolvedOrganization, ...]] = {}

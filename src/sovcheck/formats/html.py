@@ -573,6 +573,22 @@ def _gates(report: Report) -> str:
     )
 
 
+def _warnings(report: Report) -> str:
+    """Warnings come before the objectives: the verdicts below depend on them."""
+    if not report.warnings:
+        return ""
+    items = "".join(
+        f"<li><code>{_e(w.subject)}</code>"
+        + (f" (line {w.location.line})" if w.location else "")
+        + f": {_e(w.message)}</li>"
+        for w in report.warnings
+    )
+    return (
+        '<section id="warnings" aria-labelledby="h-warnings" role="alert">'
+        f'<h2 id="h-warnings">Warnings ({len(report.warnings)})</h2><ul>{items}</ul></section>'
+    )
+
+
 def _path_index(report: Report) -> dict[tuple[str, ...], int]:
     """One highlight class per distinct finding path, most severe findings first."""
     index: dict[tuple[str, ...], int] = {}
@@ -595,7 +611,7 @@ def render_html(report: Report, facts: AuditFacts) -> str:
         f'<meta name="generator" content="sovcheck {_e(tool.version)}">'
         f"<title>sovcheck: {_e(inv.system)}</title>"
         f"<style>{_CSS.strip()}</style></head><body>"
-        f"{_header(report)}<main>"
+        f"{_header(report)}<main>{_warnings(report)}"
         f"{_objectives(report)}{_chain(report, facts, paths)}{_findings(report, paths)}"
         f"{_unknowns(report)}{_risks(report)}{_gates(report)}"
         "</main>"

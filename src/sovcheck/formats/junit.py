@@ -129,13 +129,24 @@ def _suites(root: ET.Element, report: Report, prefix: str) -> _Counts:
     for f in report.findings:
         findings_by_rule.setdefault(f.rule, []).append(f)
     total = _Counts()
-    for objective in report.objectives:
+    for k, objective in enumerate(report.objectives):
         suite = ET.SubElement(root, "testsuite", {"name": prefix + objective.id})
         _properties(suite, objective)
         counts = _Counts()
         for rule in report.rules:
             if rule.objective == objective.id:
                 counts.add(_rule_cases(suite, rule, findings_by_rule.get(rule.id, [])))
+        if k == 0 and report.warnings:
+            # the schema's place for what a suite printed: once per report, first suite
+            err = ET.SubElement(suite, "system-err")
+            err.text = _clean(
+                "\n".join(
+                    f"warning: {w.location.file}:{w.location.line}: {w.message}"
+                    if w.location
+                    else f"warning: {w.message}"
+                    for w in report.warnings
+                )
+            )
         _set_counts(suite, counts)
         total.add(counts)
     return total

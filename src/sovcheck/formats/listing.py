@@ -149,8 +149,11 @@ def render_facts(
         "A condition is {fact: NAME, OPERATOR: VALUE}, or all: [conditions], any: [conditions],",
         "not: condition. A fact sovcheck cannot establish is unknown, and so is a condition",
         "over it (never true). A message names facts as {NAME}, and the finding's path as",
-        "{path}. Facts of scope system are the same for every component. Classifications,",
-        f"lowest first: {', '.join(classifications)}.",
+        "{path}. Facts of scope system are the same for every component. A share is a number",
+        "from 0 to 1, shown as a percentage; when it is known only as a range, a comparison is",
+        "decided only when the whole range lies on one side. Claims are certifications checked",
+        "against the catalog: intersects is true for a confirmed one, unknown for one only",
+        f"claimed. Classifications, lowest first: {', '.join(classifications)}.",
         "",
         tabulate(
             [

@@ -28,7 +28,8 @@ SCORING = (
     "level whose minimum score it reaches while no failing finding of the objective is more "
     "severe than that level allows. The overall score is the mean of the objective scores "
     "weighted by objective weight; the overall level is the lowest objective level, unless "
-    "the rubric asks for the level of the overall score instead."
+    "the rubric asks for the level of the overall score instead, capped in the same way by "
+    "the most severe failing finding."
 )
 
 
@@ -86,6 +87,17 @@ def _head(report: Report) -> list[str]:
         f"home {inv.home}, trusted {trusted}), rubric {_code(report.rubric.id)} "
         f"v{report.rubric.version}, sovcheck {report.tool.version}.",
         "",
+    ]
+    if report.warnings:
+        out += [f"> [!WARNING]\n> **{len(report.warnings)} warning(s)** to read first:"]
+        out += [
+            f"> - {_code(w.subject)}"
+            + (f" (line {w.location.line})" if w.location else "")
+            + f": {w.message}"
+            for w in report.warnings
+        ]
+        out.append("")
+    out += [
         "## Objectives",
         "",
     ]
@@ -138,12 +150,13 @@ def _head(report: Report) -> list[str]:
     return out
 
 
-def _findings(failing: Sequence[Finding], shown: int) -> list[str]:
+def _findings(failing: Sequence[Finding], passing: Sequence[Finding], shown: int) -> list[str]:
+    """Failing findings by severity, then (with ``--show-passed``) the passing ones, of
+    which the first ``shown`` in that order are listed."""
     out = ["", f"## Failing findings ({len(failing)})"]
+    kept = failing[:shown]
     if not failing:
         out += ["", "None."]
-        return out
-    kept = failing[:shown]
     for severity in sorted(Severity, key=lambda s: -s.rank):
         group = [f for f in kept if f.severity is severity]
         total = sum(1 for f in failing if f.severity is severity)
@@ -163,11 +176,28 @@ def _findings(failing: Sequence[Finding], shown: int) -> list[str]:
                 for f in group
             ],
         )
-    left_out = len(failing) - len(kept)
-    if left_out:
+    kept_passing = passing[: max(0, shown - len(failing))]
+    if passing:
+        out += ["", f"## Passing findings ({len(passing)})", ""]
+    if kept_passing:
+        out += table(
+            ["Rule", "Component", "Evidence", "Path"],
+            [
+                [_code(f.rule), _code(f.component or SYSTEM), f.message, _path(f.path)]
+                for f in kept_passing
+            ],
+        )
+    left_failing = len(failing) - len(kept)
+    left_passing = len(passing) - len(kept_passing)
+    said = [
+        f"{n} more {what} finding(s)"
+        for n, what in ((left_failing, "failing"), (left_passing, "passing"))
+        if n
+    ]
+    if said:
         out += [
             "",
-            f"*{left_out} more failing finding(s) left out to stay within GitHub's comment "
+            f"*{' and '.join(said)} left out to stay within GitHub's comment "
             "size limit; the JSON or SARIF report lists them all.*",
         ]
     return out
@@ -243,18 +273,20 @@ def render(report: Report, *, max_chars: int = MAX_CHARS) -> str:
     """The summary, at most ``max_chars`` characters long."""
     head, tail = _head(report), _tail(report)
     failing = _failing(report)
-    text = _compose(head, _findings(failing, len(failing)), tail)
+    passing = [f for f in report.findings if f.status is Status.PASS]
+    total = len(failing) + len(passing)
+    text = _compose(head, _findings(failing, passing, total), tail)
     if len(text) <= max_chars:
         return text
     # The longest prefix of the findings list that fits (the length grows with it).
-    low, high = 0, len(failing) - 1
+    low, high = 0, total - 1
     while low < high:
         mid = (low + high + 1) // 2
-        if len(_compose(head, _findings(failing, mid), tail)) <= max_chars:
+        if len(_compose(head, _findings(failing, passing, mid), tail)) <= max_chars:
             low = mid
         else:
             high = mid - 1
-    text = _compose(head, _findings(failing, low), tail)
+    text = _compose(head, _findings(failing, passing, low), tail)
     if len(text) <= max_chars:
         return text
     # Even without findings it is too long (huge lists of unknowns): cut at a line.

@@ -3,7 +3,9 @@
 One run. ``tool.driver.rules`` lists every rule of the rubric once, in the report's order,
 so that ``ruleIndex`` is stable for a given rubric. One result per finding that needs
 attention: ``fail`` and ``unknown`` findings, and waived ones (carried with an external
-suppression, so a consumer shows them as dismissed rather than dropping them).
+suppression, so a consumer shows them as dismissed rather than dropping them). With
+``--show-passed`` the passing findings come too, as results of ``kind: pass`` (level
+``none``), the evidence a rule holds.
 
 Each result points at the inventory line that declares the component at fault and carries
 ``partialFingerprints["sovcheck/v1"]`` = sha256(rule id, NUL, component id or "(system)"):
@@ -48,7 +50,7 @@ LEVEL: dict[Severity, str] = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
-REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
+REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
 
 
 def fingerprint(rule: str, component: str | None) -> str:
@@ -115,8 +117,7 @@ def _descriptor(summary: RuleSummary) -> dict[str, Any]:
 def _message(f: Finding) -> str:
     effective = f.status_without_waiver if f.status is Status.WAIVED else f.status
     if effective is Status.UNKNOWN:
-        fields = ", ".join(f.unknown_fields) or "a fact"
-        text = f"Unknown fact ({fields}), not a confirmed failure: {f.message}"
+        text = f"Unknown, not a confirmed failure: {f.message}"
     else:
         text = f.message
     if len(f.path) > 1:
@@ -132,7 +133,7 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
-        "level": level,
+        **({"kind": "pass", "level": "none"} if f.status is Status.PASS else {"level": level}),
         "message": {"text": _message(f)},
         "locations": [
             {
@@ -165,6 +166,35 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return result
 
 
+def _invocation(report: Report) -> dict[str, Any]:
+    """The run's invocation; the report's warnings as tool execution notifications, each
+    at its inventory line."""
+    notes = []
+    for w in report.warnings:
+        note: dict[str, Any] = {
+            "level": "warning",
+            "message": {"text": w.message},
+            "descriptor": {"id": f"sovcheck/{w.kind}"},
+        }
+        if w.location is not None:
+            note["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(w.location.file)},
+                        "region": {
+                            "startLine": max(1, w.location.line),
+                            "startColumn": max(1, w.location.column),
+                        },
+                    }
+                }
+            ]
+        notes.append(note)
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation
+
+
 def _run(report: Report) -> dict[str, Any]:
     index = {s.id: i for i, s in enumerate(report.rules)}
     reported: Iterable[Finding] = (f for f in report.findings if f.status in REPORTED)
@@ -178,6 +208,7 @@ def _run(report: Report) -> dict[str, Any]:
         },
         "automationDetails": {"id": f"sovcheck/{artifact_uri(report.inventory.path)}/"},
         "columnKind": "unicodeCodePoints",
+        "invocations": [_invocation(report)],
         "results": [_result(f, index[f.rule]) for f in reported],
         "properties": {
             "inventory": artifact_uri(report.inventory.path),

@@ -31,6 +31,9 @@ def render(report: Report) -> str:
         f"home {inv.home} · trusted {trusted} · rubric {report.rubric.id} "
         f"v{report.rubric.version} · {inv.components} components"
     )
+    for warning in report.warnings:
+        where = f" (line {warning.location.line})" if warning.location else ""
+        out.append(_wrap(f"WARNING{where}: {warning.message}", 100))
     out.append("")
     rows = []
     for o in report.objectives:
@@ -69,8 +72,10 @@ def render(report: Report) -> str:
             disable_numparse=True,
         )
     )
+    # Passing findings are in the report only with --show-passed: then they are listed
+    # too, last, as the evidence they are.
     findings = sorted(
-        (f for f in report.findings if f.status is not Status.PASS),
+        report.findings,
         key=lambda f: (_STATUS_ORDER[f.status], -f.severity.rank, f.rule, f.component or ""),
     )
     if findings:

@@ -17,6 +17,8 @@ from sovcheck.rules.facts import FACTS
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Placeholders a message may use beyond fact names.
 MESSAGE_EXTRAS = frozenset({"path"})
+# A rule's wording for each status it can give.
+MESSAGE_KEYS = ("message", "pass_message", "unknown_message")
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,17 @@ def load_rubric(name_or_path: str) -> LoadedRubric:
         if rule.applies_to is not None:
             applies = compiler.compile(rule.applies_to, (*base, "applies_to"))
         check = compiler.compile(rule.check, (*base, "check"))
-        for name in PLACEHOLDER.findall(rule.message):
-            if name not in FACTS and name not in MESSAGE_EXTRAS:
-                problems.append(
-                    Problem(
-                        doc.source_map.locate((*base, "message")),
-                        f"message uses unknown fact '{{{name}}}'"
-                        f"{did_you_mean(name, sorted(FACTS))}",
+        for key in MESSAGE_KEYS:
+            text = getattr(rule, key)
+            for name in PLACEHOLDER.findall(text or ""):
+                if name not in FACTS and name not in MESSAGE_EXTRAS:
+                    problems.append(
+                        Problem(
+                            doc.source_map.locate((*base, key)),
+                            f"{key} uses unknown fact '{{{name}}}'"
+                            f"{did_you_mean(name, sorted(FACTS))}",
+                        )
                     )
-                )
         if rule.scope == "system":
             for fact in applies.facts() | check.facts():
                 if FACTS[fact].scope != "system":

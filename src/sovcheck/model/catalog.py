@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from sovcheck.model.inventory import CountryCode, Id, LanguageCode, SourceRef
+from sovcheck.model.inventory import Holding as Holder
 
 Sources = Annotated[tuple[SourceRef, ...], Field(min_length=1)]
 
@@ -71,7 +72,36 @@ class ExportControl(_Model):
     eccn: str | None = None
     title: str
     scope: str
-    applies_to: tuple[str, ...] = ()
+    applies_to: tuple[str, ...] = ()  # component kinds it covers
+    chip_types: tuple[str, ...] = ()  # for chips: the chip types it covers (none: every chip)
+    # Destinations (countries or group ids) an export needs a licence for under the rules in
+    # force, and those excepted from that list. Empty: not recorded, the need is unknown.
+    licence_required_for: tuple[str, ...] = ()
+    except_for: tuple[str, ...] = ()
+    sources: Sources
+    as_of: dt.date
+    notes: str | None = None
+
+
+class Obligation(_Model):
+    """A duty of the home's law that the inventory can show is met or not, such as a
+    certification required to host some data. Only what a rule can check is modelled:
+    the rest is in the title, citation and summary."""
+
+    id: Id
+    country: CountryCode | None = None  # the law's jurisdiction (or a group, below)
+    group: str | None = None
+    title: str
+    citation: str
+    summary: str
+    # What triggers it at a component: special categories of personal data reaching it, or
+    # data of this classification or above; and the component kinds it binds.
+    for_categories: tuple[str, ...] = ()
+    for_classification: str | None = None
+    kinds: tuple[str, ...] = ()
+    # What meets it: any of these certifications or accreditations, confirmed.
+    requires: tuple[str, ...] = ()
+    exempt_self_hosted: bool = False  # an organization hosting its own data is not bound
     sources: Sources
     as_of: dt.date
     notes: str | None = None
@@ -82,19 +112,25 @@ class Jurisdictions(_Model):
     countries: tuple[Country, ...] = ()
     laws: tuple[Law, ...] = ()
     export_controls: tuple[ExportControl, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+
+
+class CertificationStatus(StrEnum):
+    HELD = "held"  # qualified or certified, and in force
+    IN_PROGRESS = "in-progress"  # applied for, a milestone reached (SecNumCloud J0, J1), not held
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 class Certification(_Model):
     id: str
+    status: CertificationStatus = CertificationStatus.HELD
+    milestone: str | None = None  # e.g. SecNumCloud J0
+    since: dt.date | None = None
+    until: dt.date | None = None
     scope: str | None = None
     sources: Sources
     as_of: dt.date
-
-
-class Holder(_Model):
-    holder: str
-    share: Annotated[float, Field(ge=0, le=1)] | None = None
-    note: str | None = None
 
 
 class CatalogOrganization(_Model):

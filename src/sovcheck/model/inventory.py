@@ -83,6 +83,39 @@ class Weights(StrEnum):
     CLOSED = "closed"
 
 
+class ChipType(StrEnum):
+    """What a chip is: export rules and cut-off risks differ between them."""
+
+    ACCELERATOR = "accelerator"  # GPU, TPU, NPU and other AI accelerators
+    CPU = "cpu"
+    MEMORY = "memory"  # high-bandwidth memory and other memory chips
+    NETWORK = "network"
+    OTHER = "other"
+
+
+class Purpose(StrEnum):
+    """What the system is used for, where the law depends on it (AI Act art. 2(3))."""
+
+    CIVIL = "civil"
+    MILITARY = "military"
+    DEFENCE = "defence"
+    NATIONAL_SECURITY = "national-security"
+    DUAL_USE = "dual-use"
+
+
+class SpecialCategory(StrEnum):
+    """Special categories of personal data (GDPR art. 9(1))."""
+
+    RACIAL_OR_ETHNIC_ORIGIN = "racial-or-ethnic-origin"
+    POLITICAL_OPINIONS = "political-opinions"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "religious-or-philosophical-beliefs"
+    TRADE_UNION_MEMBERSHIP = "trade-union-membership"
+    GENETIC = "genetic"
+    BIOMETRIC = "biometric"
+    HEALTH = "health"
+    SEX_LIFE_OR_ORIENTATION = "sex-life-or-orientation"
+
+
 class Relation(StrEnum):
     """Typed edges. Each component lists the ids it relates to under these fields."""
 
@@ -113,8 +146,36 @@ class System(_Model):
         default=None,
         description="Languages the system must serve; default: the home's official ones.",
     )
+    organization: Id | None = Field(
+        default=None,
+        description=(
+            "The organization that owns and runs the system: what it supplies itself is "
+            "in-house (not spend), and it hosts its own data (no hosting certification needed)."
+        ),
+    )
+    purpose: Purpose | None = Field(
+        default=None,
+        description=(
+            "What the system is used for; military, defence or national-security use "
+            "exclusively takes it out of the AI Act (art. 2(3)). Default: civil."
+        ),
+    )
     notes: str | None = None
     sources: tuple[SourceRef, ...] = ()
+
+
+class Holding(_Model):
+    """A share of an organization's capital or votes, as a public register or report gives it."""
+
+    holder: str = Field(min_length=1, description="An organization id, or a name.")
+    country: CountryCode | None = Field(
+        default=None, description="The holder's country; an organization id's own by default."
+    )
+    share: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    max_share: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        default=None, description="When only a ceiling is public: the share is below this."
+    )
+    note: str | None = None
 
 
 class Organization(_Model):
@@ -123,6 +184,7 @@ class Organization(_Model):
     country: CountryCode | None = None
     parent: Id | None = None
     foreign_control: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    holders: tuple[Holding, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     as_of: dt.date | None = None
     notes: str | None = None
@@ -146,6 +208,14 @@ class Component(_Model):
     substitutes: tuple[str, ...] = ()
     annual_cost_eur: Annotated[float, Field(ge=0)] | None = None
     export_controlled: bool | None = None
+    chip_type: ChipType | None = None
+    export_licence_required: bool | None = Field(
+        default=None,
+        description=(
+            "Whether exporting the chip to the home country needs a licence; default: from "
+            "the catalog's export rules for its supplier's country and chip type."
+        ),
+    )
     requires_connectivity: bool | None = None
     notes: str | None = None
     sources: tuple[SourceRef, ...] = ()
@@ -158,6 +228,7 @@ class Component(_Model):
     weights: Weights | None = None
     languages: tuple[LanguageCode, ...] | None = None
     personal_data: bool | None = None
+    special_categories: tuple[SpecialCategory, ...] | None = None
     legal_basis: str | None = None
     training_summary: HttpUrl | str | None = None
     accessibility: tuple[str, ...] | None = None
@@ -180,7 +251,11 @@ class Component(_Model):
 KIND_FIELDS: dict[str, frozenset[Kind]] = {
     "weights": frozenset({Kind.MODEL}),
     "training_summary": frozenset({Kind.MODEL}),
-    "personal_data": frozenset({Kind.DATASET}),
+    # an application processes personal data its users give it; a dataset holds it
+    "personal_data": frozenset({Kind.DATASET, Kind.APPLICATION}),
+    "special_categories": frozenset({Kind.DATASET, Kind.APPLICATION}),
+    "chip_type": frozenset({Kind.CHIP}),
+    "export_licence_required": frozenset({Kind.CHIP}),
     "legal_basis": frozenset({Kind.DATASET}),
     "languages": frozenset({Kind.MODEL, Kind.DATASET, Kind.APPLICATION, Kind.SERVICE}),
     "accessibility": frozenset({Kind.APPLICATION}),

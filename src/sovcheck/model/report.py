@@ -199,6 +199,17 @@ class OrganizationNote(_Model):
     note: str
 
 
+class AuditWarning(_Model):
+    """Something the reader must see before trusting the verdicts: an inventory that
+    overrides what the catalog says of an organization, or a component nothing in the
+    system reaches (so no data, cut-off or maintenance path of the system passes it)."""
+
+    kind: Literal["catalog-override", "unreachable"]
+    subject: str  # the organization or component id
+    message: str
+    location: SourceLocation | None = None
+
+
 class FactAge(_Model):
     """A fact older than ``--max-fact-age`` allows: check it again before relying on it."""
 
@@ -233,3 +244,4 @@ class Report(_Model):
     organizations: tuple[OrganizationNote, ...]
     stale_facts: tuple[FactAge, ...] = ()
     inferred: tuple[InferredFact, ...] = ()
+    warnings: tuple[AuditWarning, ...] = ()

@@ -60,7 +60,14 @@ class Rule(_Model):
     scope: Literal["component", "system"] = "component"
     applies_to: dict[str, Any] | None = None
     check: dict[str, Any]
-    message: str
+    message: str = Field(description="What a failing finding says.")
+    pass_message: str | None = Field(
+        default=None, description="What a passing finding says (evidence, not a failure)."
+    )
+    unknown_message: str | None = Field(
+        default=None,
+        description="What an unknown finding says before the facts to establish are named.",
+    )
     path: Literal["data", "reach", "operational", "cutoff"] = "reach"
     unknown_credit: Share | None = None
     aggregate: Literal["mean", "min"] = "mean"

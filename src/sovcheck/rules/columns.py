@@ -21,13 +21,14 @@ from typing import Any
 
 from sovcheck.model.inventory import Classification
 from sovcheck.rules.facts import FACTS, AuditFacts
-from sovcheck.rules.values import FactType, Unknown
+from sovcheck.rules.values import PARTIAL, FactType, Unknown, decide_partial
 
 Truth = tuple[int, int]  # (true, false) bit sets; unknown = everything else
 
 # Classifications by rank; "none" (no classified data) below them all.
 CLASS_RANK = {"none": 0, **{c.value: c.rank for c in Classification}}
 _ONE = re.compile(b"\x01")
+_PLACEHOLDER = Unknown.of()
 
 
 class ColumnTable:
@@ -44,6 +45,8 @@ class ColumnTable:
         return self.facts.column(name)
 
     def unknown(self, name: str) -> int:
+        """Components whose value of ``name`` is unknown (a partly known value, such as a
+        range or checked claims, is known: the operator decides what it says)."""
         mask = self._unknown.get(name)
         if mask is None:
             col = self.column(name)
@@ -74,7 +77,30 @@ class ColumnTable:
             known = self.all ^ unknown
             return (known, unknown) if operand else (unknown, known)
         col = self.column(fact)
-        match = self.bits(_matcher(FACTS[fact].type, op, operand, col))
+        partial = [k for k, v in enumerate(col) if isinstance(v, PARTIAL)]
+        if partial:
+            # Partly known values (ranges, checked claims) are decided one by one, by value
+            # and operand; the others as a column, with the partial ones taken as unknown.
+            plain = list(col)
+            undecided = unknown
+            for k in partial:
+                plain[k] = _PLACEHOLDER
+                undecided |= 1 << (8 * k)
+            true, false = self._truth_of(FACTS[fact].type, op, operand, plain, undecided)
+            for k in partial:
+                decided = decide_partial(col[k], op, operand)
+                bit = 1 << (8 * k)
+                if decided is True:
+                    true |= bit
+                elif decided is False:
+                    false |= bit
+            return true, false
+        return self._truth_of(FACTS[fact].type, op, operand, col, unknown)
+
+    def _truth_of(
+        self, ftype: FactType, op: str, operand: Any, col: list[Any], unknown: int
+    ) -> Truth:
+        match = self.bits(_matcher(ftype, op, operand, col))
         true = match & ~unknown
         return true, self.all ^ (true | unknown)
 

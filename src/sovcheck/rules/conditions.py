@@ -21,25 +21,26 @@ from sovcheck.load.document import PathItem, SourceMap
 from sovcheck.load.validation import did_you_mean
 from sovcheck.rules.columns import CLASS_RANK, ColumnTable
 from sovcheck.rules.facts import FACTS
-from sovcheck.rules.values import FactType, Unknown
+from sovcheck.rules.values import PARTIAL, FactType, Unknown, decide_partial
 
 Truth = bool | Unknown
 Lookup = Callable[[str], Any]
 
 
 OPERATORS: dict[str, frozenset[FactType]] = {
-    "equals": frozenset(FactType),
+    "equals": frozenset(FactType) - {FactType.CLAIMS},
     "in": frozenset({FactType.TEXT, FactType.CLASSIFICATION}),
     "not_in": frozenset({FactType.TEXT, FactType.CLASSIFICATION}),
     "is": frozenset({FactType.BOOL}),
-    "at_least": frozenset({FactType.NUMBER, FactType.CLASSIFICATION}),
-    "at_most": frozenset({FactType.NUMBER, FactType.CLASSIFICATION}),
-    "intersects": frozenset({FactType.SET}),
+    "at_least": frozenset({FactType.NUMBER, FactType.SHARE, FactType.CLASSIFICATION}),
+    "at_most": frozenset({FactType.NUMBER, FactType.SHARE, FactType.CLASSIFICATION}),
+    "intersects": frozenset({FactType.SET, FactType.CLAIMS}),
     "subset_of": frozenset({FactType.SET}),
-    "contains": frozenset({FactType.SET}),
+    "contains": frozenset({FactType.SET, FactType.CLAIMS}),
     "empty": frozenset({FactType.SET}),
     "known": frozenset(FactType),
 }
+NUMERIC = frozenset({FactType.NUMBER, FactType.SHARE})
 
 
 class Condition:
@@ -141,6 +142,8 @@ class Predicate(Condition):
         if isinstance(value, Unknown):
             return value
         op, operand = self.op, self.operand
+        if isinstance(value, PARTIAL):
+            return decide_partial(value, op, operand)
         ftype = FACTS[self.fact].type
         if ftype is FactType.CLASSIFICATION:
             rank = CLASS_RANK[value.value] if value is not None else 0
@@ -262,7 +265,7 @@ class ConditionCompiler:
                     return frozenset()
                 self._check_choice(ftype, v, choices, (*path, index))
             return frozenset(value)
-        if ftype is FactType.NUMBER and op in ("at_least", "at_most", "equals"):
+        if ftype in NUMERIC and op in ("at_least", "at_most", "equals"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(path, f"'{op}' on a number takes a number")
             return value

@@ -7,21 +7,38 @@ inventory fields that would establish it, never a default that looks sovereign.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
 from typing import Any
 
-from sovcheck.catalog import Catalog, Organizations, TrustArea
-from sovcheck.graph import ValueChain
-from sovcheck.model.catalog import Law
-from sovcheck.model.inventory import Classification, Component, Inventory, Kind, Relation, Weights
-from sovcheck.rules.values import FactType, Unknown
+from sovcheck.catalog import Catalog, Organizations, ResolvedOrganization, TrustArea
+from sovcheck.graph import ValueChain, postorder
+from sovcheck.model.catalog import (
+    DATA_REACH_EFFECTS,
+    CertificationStatus,
+    ExportControl,
+    Law,
+    Obligation,
+)
+from sovcheck.model.catalog import Certification as CatalogCertification
+from sovcheck.model.inventory import (
+    Classification,
+    Component,
+    Holding,
+    Inventory,
+    Kind,
+    Relation,
+    Weights,
+)
+from sovcheck.rules.values import Bounds, Claims, FactType, Share, Unknown, percent
 
 Value = Any  # a known value, or Unknown
 
+_PERSONAL_KINDS = frozenset({Kind.DATASET, Kind.APPLICATION})
 HOSTING_KINDS = frozenset({Kind.CLOUD, Kind.DATACENTER, Kind.ENERGY, Kind.SERVICE})
 ACCESSIBILITY_STANDARDS = frozenset({"rgaa", "wcag-aa", "wcag-aaa", "en-301-549"})
 
@@ -57,6 +74,14 @@ FACTS: dict[str, FactSpec] = {
         ),
         _spec("supplier", T.TEXT, "the organization that provides, operates or maintains it"),
         _spec(
+            "holds_data",
+            T.BOOL,
+            "it holds the data that reaches it, so its supplier has custody: a cloud, "
+            "datacenter, service or team, or a closed-weights model served by its supplier; "
+            "false for what runs on a host (the host holds the data), unknown for a model, "
+            "application, dataset or library with no host",
+        ),
+        _spec(
             "control",
             T.TEXT,
             "home, trusted or foreign: the worst country in the supplier's control chain",
@@ -72,10 +97,25 @@ FACTS: dict[str, FactSpec] = {
         ),
         _spec("foreign_law_names", T.SET, "short names of foreign_laws, for messages"),
         _spec(
-            "max_foreign_control",
-            T.NUMBER,
-            "the highest foreign_control share stated along the control chain",
+            "foreign_holdings",
+            T.SHARE,
+            "the share of capital or votes held from outside the trusted area, in the most "
+            "foreign-held organization of the control chain (stated foreign_control, else the "
+            "recorded holders)",
         ),
+        _spec(
+            "largest_foreign_holding",
+            T.SHARE,
+            "the largest share one holder from outside the trusted area has in an organization "
+            "of the control chain",
+        ),
+        _spec("foreign_holders", T.TEXT, "the holders from outside the trusted area, for messages"),
+        _spec(
+            "holding_law_names",
+            T.SET,
+            "laws with reach over data of the countries of holders from outside the trusted area",
+        ),
+        _spec("max_foreign_control", T.SHARE, "foreign_holdings (the earlier name)"),
         _spec("location", T.SET, "where the component itself runs or stores data"),
         _spec(
             "effective_location",
@@ -86,7 +126,13 @@ FACTS: dict[str, FactSpec] = {
         _spec("license", T.TEXT, "SPDX licence identifier or expression"),
         _spec("license_open", T.BOOL, "the licence is OSI-approved or an open data licence"),
         _spec("open_source", T.BOOL, "the inventory says it is open source"),
-        _spec("certifications", T.SET, "certifications or qualifications the component holds"),
+        _spec(
+            "certifications",
+            T.CLAIMS,
+            "certifications the inventory claims, each checked against the catalog: a claim is "
+            "met only when the catalog confirms it for the supplier or its parents",
+        ),
+        _spec("claimed_certifications", T.SET, "certifications as the inventory states them"),
         _spec(
             "connectivity",
             T.TEXT,
@@ -95,6 +141,24 @@ FACTS: dict[str, FactSpec] = {
         ),
         _spec("requires_connectivity", T.BOOL, "it stops working when its supplier is unreachable"),
         _spec("export_controlled", T.BOOL, "export rules can stop its supply"),
+        _spec(
+            "chip_type",
+            T.TEXT,
+            "what a chip is",
+            choices=("accelerator", "cpu", "memory", "network", "other"),
+        ),
+        _spec(
+            "export_licence_required",
+            T.BOOL,
+            "exporting it to the home country needs a licence under the rules in force "
+            "(stated, else from the catalog's export rules for its chip type)",
+        ),
+        _spec(
+            "undeclared_accelerators",
+            T.BOOL,
+            "a host that models run on, with no chip declared on it or below it (unknown: "
+            "which accelerators does it run?); false elsewhere",
+        ),
         _spec(
             "export_rules",
             T.SET,
@@ -120,6 +184,53 @@ FACTS: dict[str, FactSpec] = {
             "meets at least one of rgaa, wcag-aa, wcag-aaa, en-301-549",
         ),
         _spec("personal_data", T.BOOL, "the dataset holds personal data"),
+        _spec("special_categories", T.SET, "special categories of personal data it holds (art. 9)"),
+        _spec(
+            "personal_data_reaches",
+            T.BOOL,
+            "personal data reaches it along data edges (unknown when a dataset whose "
+            "personal_data is not stated reaches it)",
+        ),
+        _spec(
+            "data_categories",
+            T.SET,
+            "special categories of personal data that reach it along data edges",
+        ),
+        _spec("location_in_eea", T.BOOL, "every effective location is in the EEA"),
+        _spec(
+            "location_adequate",
+            T.BOOL,
+            "every effective location is in the EEA or a country with an EU adequacy decision",
+        ),
+        _spec("control_in_eea", T.BOOL, "every country of the control chain is in the EEA"),
+        _spec(
+            "control_adequate",
+            T.BOOL,
+            "every country of the control chain is in the EEA or has an EU adequacy decision",
+        ),
+        _spec(
+            "required_certifications",
+            T.SET,
+            "certifications the home's law requires of its host for the special categories of "
+            "personal data reaching it (catalog obligations, such as HDS for French health "
+            "data; none where the system's own organization hosts and self-hosting is exempt)",
+        ),
+        _spec(
+            "meets_required_certifications",
+            T.BOOL,
+            "each obligation behind required_certifications is met by a confirmed certification",
+        ),
+        _spec(
+            "required_accreditations",
+            T.SET,
+            "accreditations the home's law requires for the classification of the data it "
+            "handles (catalog obligations, such as IGI 1300 homologation for French secret data)",
+        ),
+        _spec(
+            "meets_required_accreditations",
+            T.BOOL,
+            "each obligation behind required_accreditations is met by a confirmed accreditation",
+        ),
         _spec("legal_basis", T.TEXT, "GDPR art. 6 basis for personal data"),
         _spec("clearance", T.TEXT, "the team's security clearance"),
         _spec("annual_cost_eur", T.NUMBER, "annual spend on the component"),
@@ -149,22 +260,46 @@ FACTS: dict[str, FactSpec] = {
         _spec(
             "maintained_locally",
             T.BOOL,
-            "a team located in the trusted area maintains it (maintained_by)",
+            "a team located in the trusted area maintains it, the host it runs on, or (for a "
+            "chip) the host that uses it (maintained_by)",
         ),
         _spec(
             "energy_trusted",
             T.BOOL,
             "every energy source it is powered_by is located and controlled in the trusted area",
         ),
+        _spec("home", T.TEXT, "the home country", scope="system"),
+        _spec(
+            "purpose",
+            T.TEXT,
+            "what the system is used for (default civil)",
+            scope="system",
+            choices=("civil", "military", "defence", "national-security", "dual-use"),
+        ),
+        _spec("gdpr_applies", T.BOOL, "the home is in the EEA", scope="system"),
+        _spec(
+            "ai_act_applies",
+            T.BOOL,
+            "the home is in the EU and the system is not used exclusively for military, "
+            "defence or national security (AI Act art. 2(3))",
+            scope="system",
+        ),
         _spec(
             "foreign_spend_share",
-            T.NUMBER,
-            "share of stated annual spend going to suppliers outside the trusted area",
+            T.SHARE,
+            "share of annual spend on outside suppliers that goes outside the trusted area; a "
+            "range when costs are missing (in-house work is not spend)",
+            scope="system",
+        ),
+        _spec(
+            "unpriced_spend",
+            T.TEXT,
+            "paid components whose annual_cost_eur is missing",
             scope="system",
         ),
         _spec(
             "unknown_spend_share",
-            T.NUMBER,
+            T.SHARE,
             "share of stated annual spend whose supplier's control is unknown",
             scope="system",
         ),
@@ -186,10 +321,11 @@ PLAIN_FIELDS = frozenset(
         "location",
         "license",
         "open_source",
-        "certifications",
         "connectivity",
         "requires_connectivity",
         "export_controlled",
+        "chip_type",
+        "special_categories",
         "weights",
         "languages",
         "accessibility",
@@ -225,7 +361,9 @@ class AuditFacts:
         organizations: Organizations,
         catalog: Catalog,
         trust: TrustArea,
+        today: dt.date | None = None,
     ) -> None:
+        self.today = today
         self.inventory = inventory
         self.chain = chain
         self.orgs = organizations
@@ -235,6 +373,7 @@ class AuditFacts:
         self._columns: dict[str, list[Value]] = {}
         self._system: dict[str, Value] = {}
         self._countries: dict[str, Value] = {}
+        self._holdings_cache: dict[str, _Holdings] = {}
 
     # ----------------------------------------------------------------- access
 
@@ -257,7 +396,8 @@ class AuditFacts:
             return col
         self._columns[name] = _COMPUTING
         try:
-            if FACTS[name].scope == "system":
+            spec = FACTS.get(name)  # None: an internal column, such as _hosting_obligations
+            if spec is not None and spec.scope == "system":
                 col = [self.system(name)] * self.n
             elif name in PLAIN_FIELDS:
                 col = self.plain_column(name)
@@ -305,7 +445,7 @@ class AuditFacts:
         return self.chain.data_levels()
 
     def _has_training_summary(self, i: int) -> Value:
-        return True if self.comp(i).training_summary else Unknown.of("training_summary")
+        return training_summary_published(self.comp(i).training_summary)
 
     def _has_substitute(self, i: int) -> Value:
         return bool(self.comp(i).substitutes)
@@ -315,6 +455,37 @@ class AuditFacts:
         for i in self.chain.entrypoints:
             col[i] = True
         return col
+
+    def in_house(self, supplier: str | None) -> bool:
+        """Whether the system's own organization (system.organization) supplies it, itself
+        or through an organization it controls."""
+        own = self.inventory.system.organization
+        if own is None or supplier is None:
+            return False
+        return any(org.id == own for org in self.orgs.control_chain(supplier))
+
+    # ----------------------------------------------------------------- custody
+
+    def _column_holds_data(self) -> list[Value]:
+        """Who has custody of the data at a component: whoever runs the machine, or the
+        supplier of the remote service the data is sent to. The author of self-hosted
+        weights or of a library holds nothing."""
+        out: list[Value] = []
+        no_host = Unknown.of("runs_on")
+        no_host_weights = Unknown.of("runs_on", "weights")
+        for i, comp in enumerate(self.chain.components):
+            kind = comp.kind
+            if kind in HOSTING_KINDS or kind is Kind.TEAM:
+                out.append(True)
+            elif self.chain.has_host(i):
+                out.append(False)  # its host holds the data, and is judged for it
+            elif kind is Kind.MODEL and comp.weights is Weights.CLOSED:
+                out.append(True)  # served by its supplier
+            elif kind is Kind.MODEL and comp.weights is None:
+                out.append(no_host_weights)
+            else:
+                out.append(no_host)
+        return out
 
     # ----------------------------------------------------------------- control
 
@@ -400,16 +571,104 @@ class AuditFacts:
             if not self.trust.is_trusted(law.country)
         )
 
-    def _column_max_foreign_control(self) -> list[Value]:
-        return self._by_supplier(self._supplier_max_foreign_control)
+    def _column_foreign_holdings(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s).total)
 
-    def _supplier_max_foreign_control(self, supplier: str) -> Value:
-        shares = [
-            o.foreign_control
-            for o in self.orgs.control_chain(supplier)
-            if o.foreign_control is not None
-        ]
-        return max(shares) if shares else Unknown.of(f"organizations.{supplier}.foreign_control")
+    def _column_max_foreign_control(self) -> list[Value]:
+        return self.column("foreign_holdings")
+
+    def _column_largest_foreign_holding(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s).largest)
+
+    def _column_foreign_holders(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s).described)
+
+    def _column_holding_law_names(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s).law_names)
+
+    def _holdings(self, supplier: str) -> _Holdings:
+        found = self._holdings_cache.get(supplier)
+        if found is None:
+            found = self._holdings_cache[supplier] = self._chain_holdings(supplier)
+        return found
+
+    def _chain_holdings(self, supplier: str) -> _Holdings:
+        """Foreign holdings along the control chain: each organization's own (its stated
+        foreign_control, else the sum over its recorded holders from outside the trusted
+        area), the worst of them. An organization that records none counts as held by its
+        parent chain; a chain where none records any is unknown."""
+        totals: list[Value] = []
+        largest: list[Value] = []
+        described: list[str] = []
+        countries: set[str] = set()
+        for org in self.orgs.control_chain(supplier):
+            if org.public_body:
+                totals.append(Share(0.0 if self.trust.is_trusted(org.country or "") else 1.0))
+                largest.append(totals[-1])
+                continue
+            if org.foreign_control is None and not org.holders:
+                continue
+            total_low = total_high = 0.0
+            big_low = big_high = 0.0
+            fields: set[str] = set()
+            for holding in org.holders:
+                foreign = self._holder_foreign(holding)
+                low, high = _share_range(holding)
+                if low != high or isinstance(foreign, Unknown):
+                    fields.add(f"organizations.{org.id}.holders")
+                if isinstance(foreign, Unknown):
+                    low = 0.0
+                elif not foreign:
+                    continue
+                else:
+                    countries |= self._holder_countries(holding)
+                    described.append(_describe_holding(holding, org, self._holder_country(holding)))
+                total_low += low
+                total_high += high
+                big_low = max(big_low, low)
+                big_high = max(big_high, high)
+            if org.foreign_control is not None:
+                # the stated total decides; one holder has at most all of it
+                total_low = total_high = org.foreign_control
+                big_high = max(min(big_high, org.foreign_control), big_low)
+                if not org.holders:
+                    big_high = org.foreign_control
+                fields.discard(f"organizations.{org.id}.holders")
+            totals.append(_bounded(total_low, min(total_high, 1.0), fields))
+            largest.append(_bounded(big_low, min(big_high, 1.0), fields))
+        if not totals:
+            return _Holdings(
+                Unknown.of(f"organizations.{supplier}.holders"),
+                Unknown.of(f"organizations.{supplier}.holders"),
+                "none recorded",
+                frozenset(),
+            )
+        laws = frozenset(
+            law_name(law)
+            for country in sorted(countries)
+            for law in self.catalog.laws_of(country)
+            if law.effect in DATA_REACH_EFFECTS
+        )
+        return _Holdings(_worst(totals), _worst(largest), ", ".join(described) or "none", laws)
+
+    def _holder_foreign(self, holding: Holding) -> bool | Unknown:
+        """Whether a holder is from outside the trusted area: its stated country, else the
+        control chain of the organization it names."""
+        countries = self._holder_countries(holding)
+        if not countries:
+            return Unknown.of("holders")
+        return any(not self.trust.is_trusted(c) for c in countries)
+
+    def _holder_countries(self, holding: Holding) -> frozenset[str]:
+        if holding.country is not None:
+            return frozenset({holding.country})
+        if self.orgs.get(holding.holder) is None:
+            return frozenset()
+        found = self._supplier_countries(holding.holder)
+        return frozenset() if isinstance(found, Unknown) else found
+
+    def _holder_country(self, holding: Holding) -> str:
+        return ", ".join(sorted(self._holder_countries(holding))) or "country unknown"
 
     # ----------------------------------------------------------------- location
 
@@ -421,6 +680,239 @@ class AuditFacts:
         return self._mapped_known(
             "effective_location", lambda places: all(self.trust.is_trusted(c) for c in places)
         )
+
+    @cached_property
+    def _eea(self) -> frozenset[str]:
+        return self.catalog.expand(["EEA"])
+
+    @cached_property
+    def _adequate(self) -> frozenset[str]:
+        return self._eea | self.catalog.expand(["GDPR-ADEQUACY"])
+
+    def _column_location_in_eea(self) -> list[Value]:
+        eea = self._eea
+        return self._mapped_known("effective_location", lambda places: places <= eea)
+
+    def _column_location_adequate(self) -> list[Value]:
+        adequate = self._adequate
+        return self._mapped_known("effective_location", lambda places: places <= adequate)
+
+    def _column_control_adequate(self) -> list[Value]:
+        adequate = self._adequate
+        return self._mapped_known("controlled_from", lambda countries: countries <= adequate)
+
+    def _column_control_in_eea(self) -> list[Value]:
+        eea = self._eea
+        return self._mapped_known("controlled_from", lambda countries: countries <= eea)
+
+    # ----------------------------------------------------------------- personal data
+
+    def _personal_sources(self) -> tuple[list[int], list[int]]:
+        """Datasets that hold personal data (and applications that process it), and the
+        datasets that do not say."""
+        yes: list[int] = []
+        unsaid: list[int] = []
+        for i, comp in enumerate(self.chain.components):
+            if comp.kind is Kind.APPLICATION and comp.personal_data is True:
+                yes.append(i)
+            elif comp.kind is Kind.DATASET:
+                if comp.personal_data is True:
+                    yes.append(i)
+                elif comp.personal_data is None:
+                    unsaid.append(i)
+        return yes, unsaid
+
+    def _column_personal_data_reaches(self) -> list[Value]:
+        yes, unsaid = self._personal_sources()
+        reached = self.chain.data_origins(yes)
+        maybe = self.chain.data_origins(unsaid)
+        ids = self.chain.ids
+        out: list[Value] = []
+        for found, origin in zip(reached, maybe, strict=True):
+            if found != -1:
+                out.append(True)
+            elif origin != -1:
+                out.append(Unknown.of(f"{ids[origin]}.personal_data"))
+            else:
+                out.append(False)
+        return out
+
+    def _column_data_categories(self) -> list[Value]:
+        """Special categories reaching each component; unknown where personal data whose
+        categories are not stated reaches it and no stated category does."""
+        comps = self.chain.components
+        by_category: dict[str, list[int]] = {}
+        unsaid: list[int] = []
+        for i, comp in enumerate(comps):
+            if comp.kind not in _PERSONAL_KINDS or comp.personal_data is not True:
+                continue
+            if comp.special_categories is None:
+                unsaid.append(i)
+            for category in comp.special_categories or ():
+                by_category.setdefault(category.value, []).append(i)
+        found: list[set[str]] = [set() for _ in comps]
+        for name, starts in sorted(by_category.items()):
+            for j, origin in enumerate(self.chain.data_origins(starts)):
+                if origin != -1:
+                    found[j].add(name)
+        maybe = self.chain.data_origins(unsaid)
+        ids = self.chain.ids
+        out: list[Value] = []
+        for categories, origin in zip(found, maybe, strict=True):
+            if origin != -1 and not categories:
+                out.append(Unknown.of(f"{ids[origin]}.special_categories"))
+            else:
+                out.append(frozenset(categories))
+        return out
+
+    # ----------------------------------------------------------------- certifications
+
+    def _column_claimed_certifications(self) -> list[Value]:
+        unknown = Unknown.of("certifications")
+        return [
+            unknown if c.certifications is None else frozenset(x.lower() for x in c.certifications)
+            for c in self.chain.components
+        ]
+
+    def _column_certifications(self) -> list[Value]:
+        table: dict[tuple[Value, Value], Value] = {}
+        out: list[Value] = []
+        for claimed, supplier in zip(
+            self.column("claimed_certifications"), self.column("supplier"), strict=True
+        ):
+            key = (claimed, supplier)
+            found = table.get(key, _MISSING)
+            if found is _MISSING:
+                found = table[key] = self._check_claims(claimed, supplier)
+            out.append(found)
+        return out
+
+    def _check_claims(self, claimed: Value, supplier: Value) -> Value:
+        """Each claimed certification against what the catalog records for the supplier
+        and its parents: held (confirmed), in progress, expired or withdrawn
+        (contradicted), or nothing (unverified)."""
+        if isinstance(claimed, Unknown):
+            return claimed
+        recorded: dict[str, list[CatalogCertification]] = {}
+        if not isinstance(supplier, Unknown):
+            for org in self.orgs.control_chain(supplier):
+                entry = self.catalog.organizations.get(org.id)
+                for cert in entry.certifications if entry else ():
+                    recorded.setdefault(cert.id.lower(), []).append(cert)
+        confirmed: set[str] = set()
+        contradicted: set[str] = set()
+        unverified: set[str] = set()
+        notes: list[tuple[str, str]] = []
+        for claim in sorted(claimed):
+            certs = recorded.get(claim, [])
+            held = [c for c in certs if self._in_force(c)]
+            if held:
+                confirmed.add(claim)
+            elif certs:
+                contradicted.add(claim)
+                notes.append((claim, "contradicted by the catalog: " + _cert_state(certs[0])))
+            else:
+                unverified.add(claim)
+        return Claims(
+            frozenset(confirmed), frozenset(contradicted), frozenset(unverified), tuple(notes)
+        )
+
+    def _in_force(self, cert: CatalogCertification) -> bool:
+        if cert.status is not CertificationStatus.HELD:
+            return False
+        return cert.until is None or self.today is None or cert.until >= self.today
+
+    # ----------------------------------------------------------------- obligations
+
+    @cached_property
+    def _home_obligations(self) -> tuple[Obligation, ...]:
+        home = self.trust.home
+        found = []
+        for ob in self.catalog.jurisdictions.obligations:
+            if not ob.requires:
+                continue
+            if ob.country == home or (
+                ob.group is not None and home in self.catalog.expand([ob.group])
+            ):
+                found.append(ob)
+        return tuple(found)
+
+    def _column_required_certifications(self) -> list[Value]:
+        return self._mapped_known("_hosting_obligations", _certifications_of)
+
+    def _column_meets_required_certifications(self) -> list[Value]:
+        return self._meets("_hosting_obligations")
+
+    def _column_required_accreditations(self) -> list[Value]:
+        return self._mapped_known("_accreditation_obligations", _certifications_of)
+
+    def _column_meets_required_accreditations(self) -> list[Value]:
+        return self._meets("_accreditation_obligations")
+
+    def _column__hosting_obligations(self) -> list[Value]:
+        """The home's obligations triggered at each component by the special categories
+        of personal data reaching it (HDS for French health data)."""
+        return [self._obligations_at(i, by_category=True) for i in range(self.n)]
+
+    def _column__accreditation_obligations(self) -> list[Value]:
+        """The home's obligations triggered by the classification of the data it handles
+        (accreditation of a system holding classified information); unknown when the
+        catalog records none for a classification that the home surely regulates."""
+        out: list[Value] = []
+        for i in range(self.n):
+            found = self._obligations_at(i, by_category=False)
+            handles = self.get(i, "handles")
+            if found == () and handles is Classification.SECRET:
+                found = Unknown.of("catalog.accreditation")
+            out.append(found)
+        return out
+
+    def _obligations_at(self, i: int, *, by_category: bool) -> Value:
+        comp = self.comp(i)
+        found: list[Obligation] = []
+        unknown: Unknown | None = None
+        for ob in self._home_obligations:
+            if ob.kinds and comp.kind.value not in ob.kinds:
+                continue
+            if ob.exempt_self_hosted and self.in_house(comp.supplier):
+                continue
+            if by_category and ob.for_categories:
+                categories = self.get(i, "data_categories")
+                if isinstance(categories, Unknown):
+                    unknown = categories if unknown is None else unknown | categories
+                elif categories & set(ob.for_categories):
+                    found.append(ob)
+            elif not by_category and ob.for_classification is not None:
+                handles = self.get(i, "handles")
+                level = Classification(ob.for_classification).rank
+                if handles is not None and handles.rank >= level:
+                    found.append(ob)
+        if unknown is not None and not found:
+            return unknown
+        return tuple(found)
+
+    def _meets(self, obligations_fact: str) -> list[Value]:
+        """Whether every obligation binding a component is met by a confirmed claim: false
+        when one is not claimed (or contradicted), unknown when one is only claimed."""
+        out: list[Value] = []
+        for obligations, claims in zip(
+            self.column(obligations_fact), self.column("certifications"), strict=True
+        ):
+            if isinstance(obligations, Unknown):
+                out.append(obligations)
+            elif not obligations:
+                out.append(True)
+            elif isinstance(claims, Unknown):
+                out.append(claims)
+            else:
+                verdicts = [claims.holds_any(frozenset(ob.requires)) for ob in obligations]
+                if any(v is False for v in verdicts):
+                    out.append(False)
+                elif all(v is True for v in verdicts):
+                    out.append(True)
+                else:
+                    out.append(Unknown.of("certifications"))
+        return out
 
     # ----------------------------------------------------------------- licences, languages
 
@@ -471,31 +963,101 @@ class AuditFacts:
     # ----------------------------------------------------------------- export rules
 
     def _column_export_rules(self) -> list[Value]:
-        table: dict[tuple[Value, str], Value] = {}
+        table: dict[tuple[Value, str, str | None], Value] = {}
         out = []
         for countries, comp in zip(
             self.column("controlled_from"), self.chain.components, strict=True
         ):
-            key = (countries, comp.kind.value)
+            chip_type = comp.chip_type.value if comp.chip_type else None
+            key = (countries, comp.kind.value, chip_type)
             found = table.get(key)
             if found is None:
-                found = table[key] = self._export_rules_of(countries, comp.kind.value)
+                found = table[key] = self._export_rules_of(countries, comp.kind.value, chip_type)
             out.append(found)
         return out
 
-    def _export_rules_of(self, countries: Value, kind: str) -> Value:
+    def _export_controls(
+        self, countries: frozenset[str], kind: str, chip_type: str | None
+    ) -> list[ExportControl]:
+        """The catalog's export rules of these countries that bind a component of this kind
+        (and, for a chip, of this type: all chip rules while the type is not stated)."""
+        return [
+            rule
+            for country in sorted(countries)
+            for rule in self.catalog.export_controls_of(country)
+            if kind in rule.applies_to
+            and (chip_type is None or not rule.chip_types or chip_type in rule.chip_types)
+        ]
+
+    def _export_rules_of(self, countries: Value, kind: str, chip_type: str | None) -> Value:
         if isinstance(countries, Unknown):
             return countries
-        rules = set()
-        for country in countries:
-            for rule in self.catalog.export_controls_of(country):
-                if (
-                    not rule.applies_to
-                    or kind in rule.applies_to
-                    or (kind == "chip" and {"chips", "accelerators"} & set(rule.applies_to))
-                ):
-                    rules.add(f"{rule.country} ECCN {rule.eccn}" if rule.eccn else rule.title)
-        return frozenset(rules)
+        return frozenset(
+            f"{rule.country} ECCN {rule.eccn}" if rule.eccn else rule.title
+            for rule in self._export_controls(countries, kind, chip_type)
+        )
+
+    def _column_export_licence_required(self) -> list[Value]:
+        return [self._licence_required(i) for i in range(self.n)]
+
+    def _licence_required(self, i: int) -> Value:
+        """Whether exporting the chip to the home needs a licence under the rules in force:
+        stated, else the catalog's rules for its chip type and the home's country groups."""
+        comp = self.comp(i)
+        if comp.kind is not Kind.CHIP:
+            return False
+        if comp.export_licence_required is not None:
+            return comp.export_licence_required
+        if comp.export_controlled is False:
+            return False
+        if comp.export_controlled is None:
+            return Unknown.of("export_controlled")
+        if comp.chip_type is None:
+            return Unknown.of("chip_type")
+        countries = self.get(i, "controlled_from")
+        if isinstance(countries, Unknown):
+            return countries
+        rules = self._export_controls(countries, comp.kind.value, comp.chip_type.value)
+        if not rules:
+            return Unknown.of("export_licence_required")
+        home = self.trust.home
+        groups = self.catalog.group_members
+        answer: Value = False
+        for rule in rules:
+            if not rule.licence_required_for:
+                answer = Unknown.of("export_licence_required")
+                continue
+            if home not in self.catalog.expand(rule.licence_required_for):
+                continue
+            if any(g not in groups and len(g) != 2 for g in rule.except_for):
+                # an exception whose members the catalog does not record: undecided
+                answer = Unknown.of("export_licence_required")
+                continue
+            if home in self.catalog.expand(rule.except_for):
+                continue
+            return True
+        return answer
+
+    def _column_undeclared_accelerators(self) -> list[Value]:
+        """Hosts that models run on and that declare no chip, on them or below them."""
+        chain = self.chain
+        comps = chain.components
+        uses_chip = [
+            any(comps[j].kind is Kind.CHIP for j in chain.targets(i, Relation.USES))
+            for i in range(self.n)
+        ]
+        declares = any_below(
+            [chain.targets(i, Relation.RUNS_ON) for i in range(self.n)], uses_chip
+        )
+        col: list[Value] = [False] * self.n
+        unstated = Unknown.of("uses")
+        for i, comp in enumerate(comps):
+            if comp.kind is not Kind.MODEL or uses_chip[i]:
+                continue
+            for h in chain.targets(i, Relation.RUNS_ON):
+                if comps[h].kind in (Kind.CLOUD, Kind.DATACENTER) and not declares[h]:
+                    col[h] = unstated
+        return col
 
     # ----------------------------------------------------------------- substitutes, cut-off
 
@@ -518,42 +1080,59 @@ class AuditFacts:
         return unknown if unknown is not None else False
 
     def _cutoff_assessment(self, i: int) -> tuple[Value, str]:
+        """Whether a foreign decision under the rules in force can stop the component,
+        and why. A chip whose export to the home needs no licence today is not a cut-off
+        source (its conditional risk is a rule of its own); a service is remote and needed
+        online unless it says otherwise (requires_connectivity: false)."""
         comp = self.comp(i)
-        control = self.get(i, "control")
-        foreign = control == "foreign"
+        kind = comp.kind
         exposures: list[str] = []
-        if comp.export_controlled:
+        undecided: Unknown | None = None
+        if kind is Kind.CHIP:
+            licence = self.get(i, "export_licence_required")
+            if licence is True:
+                rules = self.get(i, "export_rules")
+                named = (
+                    f" ({', '.join(sorted(rules))})"
+                    if isinstance(rules, frozenset) and rules
+                    else ""
+                )
+                exposures.append(f"its export to {self.trust.home} needs a licence{named}")
+            elif isinstance(licence, Unknown):
+                undecided = licence
+        elif comp.export_controlled:
             exposures.append("export-controlled")
         if comp.requires_connectivity:
             exposures.append("needs its supplier online")
-        if comp.kind is Kind.MODEL and comp.weights is Weights.CLOSED:
+        elif (
+            kind is Kind.LIBRARY
+            and comp.requires_connectivity is None
+            and comp.open_source is not True
+            and self.get(i, "license_open") is not True
+        ):
+            # proprietary software: whether it keeps working without its supplier's
+            # updates or licence server is the question
+            undecided = Unknown.of("requires_connectivity")
+        if kind is Kind.MODEL and comp.weights is Weights.CLOSED:
             exposures.append("closed weights, served only by its supplier")
-        if comp.kind in HOSTING_KINDS:
-            exposures.append(
-                f"{comp.kind.value} operated by {comp.supplier or 'an unknown supplier'}"
-            )
-        if not exposures:
-            if comp.kind is Kind.CHIP and comp.export_controlled is None:
-                return Unknown.of("export_controlled"), ""
-            if comp.kind is Kind.SERVICE and comp.requires_connectivity is None:
-                return Unknown.of("requires_connectivity"), ""
+        if kind in HOSTING_KINDS and not (
+            kind is Kind.SERVICE and comp.requires_connectivity is False
+        ):
+            exposures.append(f"{kind.value} operated by {comp.supplier or 'an unknown supplier'}")
+        if not exposures and undecided is None:
             return False, ""
+        control = self.get(i, "control")
         if control in ("home", "trusted"):
             return False, ""
-        substitute = self.get(i, "has_trusted_substitute")
-        if substitute is True:
+        if self.get(i, "has_trusted_substitute") is True:
             return False, ""
+        if not exposures:
+            assert undecided is not None
+            return undecided, ""
         reason = "; ".join(exposures)
-        if foreign:
-            laws = self.get(i, "export_rules") if comp.export_controlled else frozenset()
-            if isinstance(laws, frozenset) and laws:
-                reason = reason.replace(
-                    "export-controlled", f"export-controlled ({', '.join(sorted(laws))})"
-                )
-            return (
-                True,
-                reason + f", under {', '.join(sorted(self.get(i, 'controlled_from')))} control",
-            )
+        if control == "foreign":
+            countries = ", ".join(sorted(self.get(i, "controlled_from")))
+            return True, f"{reason}, under {countries} control"
         return control, reason  # unknown control
 
     def _column_cutoff_source(self) -> list[Value]:
@@ -575,7 +1154,28 @@ class AuditFacts:
         return self.chain.cutoff_path(self._cutoff_next, i)
 
     def _column_cutoff_exposed(self) -> list[Value]:
-        return [nxt != -1 for nxt in self._cutoff_next]
+        """True when it depends on a cut-off source; unknown when it depends only on
+        components whose cut-off is unknown (named by their missing facts)."""
+        undecided = [i for i, (value, _) in enumerate(self._cutoff) if isinstance(value, Unknown)]
+        maybe = self.chain.cutoff_exposure(undecided) if undecided else [-1] * self.n
+        source = _path_ends(maybe)
+        out: list[Value] = []
+        ids = self.chain.ids
+        named: dict[tuple[int, bool], Unknown] = {}
+        for i, (nxt, end) in enumerate(zip(self._cutoff_next, source, strict=True)):
+            if nxt != -1:
+                out.append(True)
+            elif end != -1:
+                key = (end, end == i)
+                found = named.get(key)
+                if found is None:
+                    value = self._cutoff[end][0]
+                    prefix = "" if end == i else f"{ids[end]}."
+                    found = named[key] = Unknown(frozenset(prefix + f for f in value.fields))
+                out.append(found)
+            else:
+                out.append(False)
+        return out
 
     # ----------------------------------------------------------------- structure
 
@@ -609,7 +1209,31 @@ class AuditFacts:
             )
         ]
 
-    def _maintained_locally(self, i: int) -> Value:
+    def _column_maintained_locally(self) -> list[Value]:
+        """A team in the trusted area maintains the component itself, or the host it runs
+        on, or (for a chip) the host that uses it: whoever runs a platform runs what is on
+        it. Computed hosts first, safe on loops of hosts."""
+        chain = self.chain
+        own = [self._maintained_by_local_team(i) for i in range(self.n)]
+        result: list[Value] = list(own)
+        # hosts of each component: what it runs on, and for a chip what uses it
+        hosts: list[list[int]] = [chain.targets(i, Relation.RUNS_ON) for i in range(self.n)]
+        for i, comp in enumerate(chain.components):
+            if comp.kind is Kind.CHIP:
+                hosts[i] = hosts[i] + chain.sources(i, Relation.USES)
+        finished = [False] * self.n
+        for i in postorder(hosts):
+            finished[i] = True
+            if result[i] is True:
+                continue
+            done = [result[h] for h in hosts[i] if finished[h] and h != i]
+            if any(v is True for v in done):
+                result[i] = True
+            elif result[i] is False:
+                result[i] = next((v for v in done if isinstance(v, Unknown)), False)
+        return result
+
+    def _maintained_by_local_team(self, i: int) -> Value:
         teams = [
             j
             for j in self.chain.targets(i, Relation.MAINTAINED_BY)
@@ -647,41 +1271,241 @@ class AuditFacts:
 
     # ----------------------------------------------------------------- system
 
+    def _sys_home(self) -> Value:
+        return self.trust.home
+
+    def _sys_purpose(self) -> Value:
+        purpose = self.inventory.system.purpose
+        return purpose.value if purpose is not None else "civil"
+
+    def _sys_gdpr_applies(self) -> Value:
+        return self.trust.home in self._eea
+
+    def _sys_ai_act_applies(self) -> Value:
+        if self.trust.home not in self.catalog.expand(["EU"]):
+            return False
+        return self.system("purpose") not in ("military", "defence", "national-security")
+
     @cached_property
-    def _spend(self) -> tuple[float, float, float, int]:
-        total = foreign = unknown = 0.0
-        priced = 0
+    def _spend(self) -> _Spend:
+        """Annual spend on outside suppliers, by the control of the supplier. What the
+        system's own organization supplies is in-house, not spend. A paid component (a
+        service, a cloud, a model with closed or licensed weights) with no cost stated
+        leaves the share open on its side."""
+        own = self.inventory.system.organization
+        spend = _Spend()
         for i, comp in enumerate(self.chain.components):
-            cost = comp.annual_cost_eur
-            if cost is None:
+            supplier = comp.supplier
+            if self.in_house(supplier):
                 continue
-            priced += 1
-            total += cost
+            cost = comp.annual_cost_eur
             control = self.get(i, "control")
-            if control == "foreign":
-                foreign += cost
-            elif isinstance(control, Unknown):
-                unknown += cost
-        return total, foreign, unknown, priced
+            if cost is None:
+                if supplier is not None and _paid(comp):
+                    side = control if control in ("home", "trusted", "foreign") else "unknown"
+                    spend.unpriced.setdefault(side, []).append(comp.id)
+                continue
+            spend.priced += 1
+            if supplier is None:
+                spend.unknown += cost
+                spend.fields.add(f"{comp.id}.supplier")
+            elif (
+                own is None and comp.kind in (Kind.APPLICATION, Kind.TEAM) and control != "foreign"
+            ):
+                # the system's own work, or bought from a trusted supplier: say whose
+                spend.unknown += cost
+                spend.fields.add("system.organization")
+            elif control == "foreign":
+                spend.foreign += cost
+            elif control in ("home", "trusted"):
+                spend.trusted += cost
+            else:
+                spend.unknown += cost
+                spend.fields |= control.fields
+        for ids in spend.unpriced.values():
+            spend.fields |= {f"{cid}.annual_cost_eur" for cid in ids}
+        return spend
 
     def _sys_foreign_spend_share(self) -> Value:
-        total, foreign, _, _ = self._spend
-        if total <= 0:
-            return Unknown.of("annual_cost_eur")
-        return foreign / total
+        return self._spend.share()
 
     def _sys_unknown_spend_share(self) -> Value:
-        total, _, unknown, _ = self._spend
+        spend = self._spend
+        total = spend.foreign + spend.trusted + spend.unknown
         if total <= 0:
             return Unknown.of("annual_cost_eur")
-        return unknown / total
+        return Share(spend.unknown / total)
 
     def _sys_foreign_spend_percent(self) -> Value:
         share = self.system("foreign_spend_share")
+        if isinstance(share, Bounds):
+            return Bounds(share.low * 100, share.high * 100, share.fields)
         return share if isinstance(share, Unknown) else round(share * 100, 1)
 
+    def _sys_unpriced_spend(self) -> Value:
+        ids = sorted(cid for found in self._spend.unpriced.values() for cid in found)
+        return ", ".join(ids) if ids else "none"
+
     def _sys_priced_components(self) -> Value:
-        return self._spend[3]
+        return self._spend.priced
+
+
+@dataclass
+class _Spend:
+    foreign: float = 0.0
+    trusted: float = 0.0
+    unknown: float = 0.0  # stated costs whose supplier's control is unknown
+    priced: int = 0
+    unpriced: dict[str, list[str]] = field(default_factory=dict)  # control -> ids
+    fields: set[str] = field(default_factory=set)
+
+    def share(self) -> Value:
+        """The foreign share, as far as the costs decide it: exact, a range, or unknown.
+        A missing cost is unbounded: one on the trusted side can bring the share down to
+        0, one on the foreign side up to 1; a cost whose side is unknown, either."""
+        known = self.foreign + self.trusted + self.unknown
+        open_low = bool(self.unpriced.get("home") or self.unpriced.get("trusted"))
+        open_high = bool(self.unpriced.get("foreign"))
+        if self.unpriced.get("unknown"):
+            open_low = open_high = True
+        if known <= 0:
+            if not self.unpriced:
+                return Unknown.of("annual_cost_eur")
+            if not open_low:
+                return Share(1.0)
+            if not open_high:
+                return Share(0.0)
+            return Unknown(frozenset(self.fields))
+        low = 0.0 if open_low else self.foreign / known
+        high = 1.0 if open_high else (self.foreign + self.unknown) / known
+        if low == high:
+            return Share(low)
+        if low == 0.0 and high == 1.0:
+            return Unknown(frozenset(self.fields))
+        return Bounds(low, high, frozenset(self.fields), share=True)
+
+
+def _paid(comp: Component) -> bool:
+    """Components that are paid for as a rule: remote services and clouds, and models whose
+    weights are not open. Libraries, open models, chips, sites and teams are often part of
+    another component's price; they count only where a cost is stated."""
+    if comp.kind in (Kind.SERVICE, Kind.CLOUD):
+        return True
+    return comp.kind is Kind.MODEL and comp.weights in (Weights.CLOSED, Weights.LICENSED)
+
+
+def any_below(below: list[list[int]], own: list[bool]) -> list[bool]:
+    """For each node, whether it or a node below it (following ``below``, transitively) is
+    marked in ``own``; safe on loops (a node on a loop sees what was finished below it)."""
+    result = list(own)
+    finished = [False] * len(own)
+    for i in postorder(below):
+        if not result[i]:
+            result[i] = any(finished[j] and result[j] for j in below[i])
+        finished[i] = True
+    return result
+
+
+def _path_ends(nxt: list[int]) -> list[int]:
+    """For next-hop pointers (-2 an end, -1 none), the end each node leads to, in one pass
+    with memory (a chain of n hops is walked once, not n times)."""
+    end = [-1] * len(nxt)
+    for start in range(len(nxt)):
+        if nxt[start] == -1 or end[start] != -1:
+            continue
+        walk = []
+        i = start
+        while nxt[i] >= 0 and end[i] == -1:
+            walk.append(i)
+            i = nxt[i]
+        found = end[i] if end[i] != -1 else i
+        end[i] = found
+        for k in walk:
+            end[k] = found
+    return end
+
+
+@dataclass(frozen=True)
+class _Holdings:
+    total: Value
+    largest: Value
+    described: str
+    law_names: frozenset[str]
+
+
+def _share_range(holding: Holding) -> tuple[float, float]:
+    """The share a holding may be: exact, below a stated ceiling, or anything."""
+    if holding.share is not None:
+        return holding.share, holding.share
+    if holding.max_share is not None:
+        return 0.0, holding.max_share
+    return 0.0, 1.0
+
+
+def _describe_holding(holding: Holding, org: ResolvedOrganization, country: str) -> str:
+    if holding.share is not None:
+        amount = percent(holding.share)
+    elif holding.max_share is not None:
+        amount = f"below {percent(holding.max_share)}"
+    else:
+        amount = "an unknown share"
+    return f"{holding.holder} ({country}) holds {amount} of {org.id}"
+
+
+def _bounded(low: float, high: float, fields: set[str]) -> Value:
+    if low == high:
+        return Share(low)
+    return Bounds(low, high, frozenset(fields), share=True)
+
+
+def _worst(values: list[Value]) -> Value:
+    """The worst of several organizations' shares: exact when they all are."""
+    if all(isinstance(v, Share) for v in values):
+        return Share(max(values))
+    low = max(v.low if isinstance(v, Bounds) else v for v in values)
+    high = max(v.high if isinstance(v, Bounds) else v for v in values)
+    fields = frozenset().union(*(v.fields for v in values if isinstance(v, Bounds)))
+    return Bounds(low, high, fields, share=True) if low != high else Share(low)
+
+
+def training_summary_published(value: object) -> Value:
+    """A link (http or https) to the summary is evidence; an explicit "not published" (or
+    none, n/a, unknown ...) says there is none; any other text is not evidence either way."""
+    if value is None:
+        return Unknown.of("training_summary")
+    text = str(value).strip()
+    if _URL.match(text):
+        return True
+    if _NO_SUMMARY.match(text):
+        return False
+    return Unknown.of("training_summary")
+
+
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_NO_SUMMARY = re.compile(
+    r"^(none|no|n/?a|-|unknown|tbd|not (yet )?(published|available|public)|unpublished|"
+    r"withheld|confidential)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _certifications_of(obligations: tuple[Obligation, ...]) -> frozenset[str]:
+    return frozenset(c for ob in obligations for c in ob.requires)
+
+
+def _cert_state(cert: CatalogCertification) -> str:
+    state = {
+        CertificationStatus.IN_PROGRESS: "in qualification, not held",
+        CertificationStatus.EXPIRED: "expired",
+        CertificationStatus.WITHDRAWN: "withdrawn",
+        CertificationStatus.HELD: "no longer in force",
+    }[cert.status]
+    if cert.milestone:
+        state += f" (milestone {cert.milestone})"
+    dated = cert.until or cert.since
+    if dated is not None:
+        state += f", {'until' if cert.until else 'since'} {dated.isoformat()}"
+    return state
 
 
 def _merge_unknown(*values: Value) -> Unknown:

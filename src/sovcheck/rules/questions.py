@@ -1,0 +1,118 @@
+"""What to write, and where, to establish an unknown fact.
+
+An unknown finding names the inventory fields that would decide it (``Unknown.fields``):
+``location`` is a field of the component itself, ``web-team.location`` one of another
+component, ``organizations.acme.country`` one of an organization, ``system.languages`` one
+of the system. This module turns each into a question and the place its answer goes, so
+that an unknown reads as a to-do item rather than as a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# field -> the question the field answers; {it} and {its} name the subject
+QUESTIONS: dict[str, str] = {
+    "accessibility": "which accessibility standards does {it} meet?",
+    "annual_cost_eur": "what does {it} cost a year?",
+    "certifications": "which certifications or qualifications does {it} hold?",
+    "chip_type": "is {it} an accelerator, a CPU, memory or another chip?",
+    "classification": "how sensitive is the data {it} holds?",
+    "clearance": "which security clearance do {its} members hold?",
+    "connectivity": "is {it} air-gapped, on a private network or on the internet?",
+    "country": "in which country is {it} incorporated?",
+    "export_controlled": "is {it} subject to export controls?",
+    "export_licence_required": (
+        "does exporting {it} to the home country need a licence (the catalog cannot tell)?"
+    ),
+    "foreign_control": "which share of {it} is held from outside the trusted area?",
+    "holders": "who holds {its} capital, and how much each?",
+    "languages": "which languages does {it} cover?",
+    "legal_basis": "on which GDPR art. 6 basis is {its} personal data processed?",
+    "license": "under which licence is {it} distributed?",
+    "location": "where does {it} run or store data?",
+    "open_source": "is {it} open source?",
+    "organization": "which organization owns the system (so that its own work is not spend)?",
+    "personal_data": "does {it} hold personal data?",
+    "powered_by": "which energy supply powers {it}?",
+    "requires_connectivity": "does {it} stop working when its supplier is unreachable?",
+    "runs_on": "which host runs {it}, and so holds its data?",
+    "special_categories": "does {its} personal data include special categories (GDPR art. 9)?",
+    "substitutes": "which of {its} substitutes are described in the inventory?",
+    "supplier": "who provides or operates {it}?",
+    "training_summary": "where is the summary of {its} training content published (a link)?",
+    "uses": "which chips does {it} run on?",
+    "weights": "are {its} weights open, licensed for on-premises use, or closed?",
+    "system.languages": "which languages must the system serve?",
+    # Facts the catalog lacks: nothing in the inventory can settle them.
+    "catalog.accreditation": (
+        "which national accreditation covers classified data in the home country? The catalog "
+        "records none; a claim under `certifications` stays unconfirmed, for the accrediting "
+        "authority to check"
+    ),
+}
+
+
+def establish(field: str) -> str:
+    """The question behind ``field`` and where its answer goes, in one phrase.
+
+    A field of the finding's own component reads "is it ...? (state `x`)"; one of another
+    component, organization or of the system names it."""
+    owner, name = _split(field)
+    if owner == "catalog":
+        return QUESTIONS.get(field, f"the catalog does not establish {name}")
+    template = QUESTIONS.get(field) or QUESTIONS.get(
+        name, "what is {its} " + name.replace("_", " ") + "?"
+    )
+    if owner is None:
+        return template.format(it="it", its="its") + f" (state `{name}`)"
+    if owner == "system":
+        return template.format(it="the system", its="the system's") + f" (state `system.{name}`)"
+    if owner.startswith("organizations."):
+        org = owner.removeprefix("organizations.")
+        subject = f"organization {org}"
+        where = f"`{name}` of {org} under `organizations:`"
+    else:
+        subject = owner
+        where = f"`{name}` on {owner}"
+    return template.format(it=subject, its=f"{subject}'s") + f" (state {where})"
+
+
+def establish_all(fields: Sequence[str]) -> str:
+    """``establish`` for several fields, one phrase per field name: a fact missing on
+    several components or organizations is asked once, naming them all."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for field in fields:
+        owner, name = _split(field)
+        kind = (
+            "system"
+            if owner == "system"
+            else "organization"
+            if owner and owner.startswith("organizations.")
+            else "component"
+            if owner
+            else "self"
+        )
+        groups.setdefault((kind, name), []).append(field)
+    phrases: list[str] = []
+    for (kind, name), members in groups.items():
+        if len(members) == 1 or kind in ("self", "system"):
+            phrases.extend(establish(m) for m in members)
+            continue
+        owners = [_split(m)[0] or "" for m in members]
+        template = QUESTIONS.get(name, "what is {its} " + name.replace("_", " ") + "?")
+        if kind == "organization":
+            where = f"`{name}` of {', '.join(o.removeprefix('organizations.') for o in owners)}"
+            where += " under `organizations:`"
+        else:
+            where = f"`{name}` on {', '.join(owners)}"
+        phrases.append(template.format(it="each", its="each one's") + f" (state {where})")
+    return "; ".join(phrases)
+
+
+def _split(field: str) -> tuple[str | None, str]:
+    """``organizations.acme.country`` -> (``organizations.acme``, ``country``)."""
+    if "." not in field:
+        return None, field
+    owner, _, name = field.rpartition(".")
+    return owner, name
