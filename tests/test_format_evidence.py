@@ -131,9 +131,9 @@ def test_a_warning_does_not_grow_with_the_inventory(tmp_path: Path) -> None:
     """One warning per unreachable component, each of a bounded size: a message that
     listed the entrypoints made the report quadratic in the number of components."""
     n = 300
-    comps = [
-        {"id": f"app-{k}", "kind": "application", "name": f"App {k}"} for k in range(n)
-    ] + [{"id": f"lib-{k}", "kind": "library", "name": f"Lib {k}"} for k in range(n)]
+    comps = [{"id": f"app-{k}", "kind": "application", "name": f"App {k}"} for k in range(n)] + [
+        {"id": f"lib-{k}", "kind": "library", "name": f"Lib {k}"} for k in range(n)
+    ]
     entry = [f"app-{k}" for k in range(n)]
     data = {
         "sovcheck": 1,

@@ -29,6 +29,8 @@ Truth = tuple[int, int]  # (true, false) bit sets; unknown = everything else
 CLASS_RANK = {"none": 0, **{c.value: c.rank for c in Classification}}
 _ONE = re.compile(b"\x01")
 _PLACEHOLDER = Unknown.of()
+# Only these types of facts hold ranges (shares, numbers) or checked claims.
+_MAY_BE_PARTIAL = frozenset({FactType.SHARE, FactType.NUMBER, FactType.CLAIMS})
 
 
 class ColumnTable:
@@ -40,6 +42,7 @@ class ColumnTable:
         self.all = int.from_bytes(b"\x01" * self.n, "little")
         self._unknown: dict[str, int] = {}
         self._predicates: dict[tuple[str, str, Any], Truth] = {}
+        self._partial: dict[str, list[int]] = {}
 
     def column(self, name: str) -> list[Any]:
         return self.facts.column(name)
@@ -77,7 +80,7 @@ class ColumnTable:
             known = self.all ^ unknown
             return (known, unknown) if operand else (unknown, known)
         col = self.column(fact)
-        partial = [k for k, v in enumerate(col) if isinstance(v, PARTIAL)]
+        partial = self._partial_at(fact, col)
         if partial:
             # Partly known values (ranges, checked claims) are decided one by one, by value
             # and operand; the others as a column, with the partial ones taken as unknown.
@@ -96,6 +99,17 @@ class ColumnTable:
                     false |= bit
             return true, false
         return self._truth_of(FACTS[fact].type, op, operand, col, unknown)
+
+    def _partial_at(self, fact: str, col: list[Any]) -> list[int]:
+        """Where a column holds partly known values (ranges, checked claims), once per fact."""
+        found = self._partial.get(fact)
+        if found is None:
+            found = self._partial[fact] = (
+                [k for k, v in enumerate(col) if isinstance(v, PARTIAL)]
+                if FACTS[fact].type in _MAY_BE_PARTIAL
+                else []
+            )
+        return found
 
     def _truth_of(
         self, ftype: FactType, op: str, operand: Any, col: list[Any], unknown: int

@@ -867,8 +867,26 @@ class AuditFacts:
             out.append(found)
         return out
 
+    @cached_property
+    def _obligation_kinds(self) -> frozenset[str] | None:
+        """The kinds some home obligation binds (None: every kind)."""
+        kinds: set[str] = set()
+        for ob in self._home_obligations:
+            if not ob.kinds:
+                return None
+            kinds |= set(ob.kinds)
+        return frozenset(kinds)
+
     def _obligations_at(self, i: int, *, by_category: bool) -> Value:
         comp = self.comp(i)
+        kinds = self._obligation_kinds
+        if kinds is not None and comp.kind.value not in kinds:
+            return ()
+        # nothing can trigger an obligation here: no special category, no classification
+        if by_category and self.get(i, "data_categories") == frozenset():
+            return ()
+        if not by_category and self.get(i, "handles") is None:
+            return ()
         found: list[Obligation] = []
         unknown: Unknown | None = None
         for ob in self._home_obligations:
@@ -1042,19 +1060,19 @@ class AuditFacts:
         """Hosts that models run on and that declare no chip, on them or below them."""
         chain = self.chain
         comps = chain.components
+        chip = Kind.CHIP
+        uses, runs_on = Relation.USES, Relation.RUNS_ON
         uses_chip = [
-            any(comps[j].kind is Kind.CHIP for j in chain.targets(i, Relation.USES))
-            for i in range(self.n)
+            any(r is uses and comps[j].kind is chip for j, r in deps) for deps in chain.deps
         ]
-        declares = any_below(
-            [chain.targets(i, Relation.RUNS_ON) for i in range(self.n)], uses_chip
-        )
+        hosts = [[j for j, r in deps if r is runs_on] for deps in chain.deps]
+        declares = any_below(hosts, uses_chip)
         col: list[Value] = [False] * self.n
         unstated = Unknown.of("uses")
         for i, comp in enumerate(comps):
             if comp.kind is not Kind.MODEL or uses_chip[i]:
                 continue
-            for h in chain.targets(i, Relation.RUNS_ON):
+            for h in hosts[i]:
                 if comps[h].kind in (Kind.CLOUD, Kind.DATACENTER) and not declares[h]:
                     col[h] = unstated
         return col
