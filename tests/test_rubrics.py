@@ -126,7 +126,9 @@ def test_every_reference_inventory_audits_under_every_rubric(inventory: Path, ru
     # gates are evaluated: one per objective threshold, each with a verdict
     thresholds = [o for o in load_rubric(rubric).rubric.objectives if o.threshold is not None]
     assert len([g for g in report.gates if g.kind == "objective"]) == len(thresholds)
-    assert report.gates
+    # a rubric with no gate of its own (eu-csf: the contracting authority sets the floor)
+    # evaluates none unless the command line gives one
+    assert bool(report.gates) == bool(thresholds)
     assert report.overall.passed == all(g.passed for g in report.gates)
     loaded = load_rubric(rubric).rubric
     if loaded.overall_level == "lowest":
@@ -153,49 +155,6 @@ def findings(report: Report, rule: str) -> dict[str | None, Finding]:
 
 def objective(report: Report, objective_id: str) -> ObjectiveResult:
     return next(o for o in report.objectives if o.id == objective_id)
-
-
-def test_secnumcloud_microsoft_control_chain_is_not_eligible() -> None:
-    report = audit(INVENTORIES / "hospital-us-cloud.yaml", "secnumcloud")
-    chain = findings(report, "SNC-001")
-    f = chain["azure-france"]
-    assert f.status is Status.FAIL
-    assert f.severity.value == "critical"
-    assert f.message == (
-        "restricted data reaches azure-france, supplied by microsoft-ireland under a control "
-        "chain established in IE, US, not only in the EU (CLOUD Act, EO 12333, FISA §702)"
-    )
-    assert f.references == ("SecNumCloud 3.2 §19.6 a)", "SecNumCloud 3.2 §19.6 b)")
-    assert chain["microsoft-authentication"].status is Status.FAIL
-    # the Azure region is in France: location is not what fails
-    assert "azure-france" not in findings(report, "SNC-006")
-    # administrators in the United States, employed by a US company
-    assert findings(report, "SNC-004")["microsoft-admins"].status is Status.FAIL
-    assert findings(report, "SNC-005")["microsoft-admins"].status is Status.FAIL
-    assert "hdh-team" not in findings(report, "SNC-005")
-    # HDS is not SecNumCloud
-    assert findings(report, "SNC-008")["azure-france"].status is Status.FAIL
-    establishment = objective(report, "establishment")
-    assert establishment.level_name == "Not eligible"
-    assert not establishment.passed
-    assert report.overall.level_name == "Not eligible"
-    assert not report.overall.passed
-
-
-def test_secnumcloud_s3ns_passes_the_control_chain_rule() -> None:
-    report = audit(INVENTORIES / "trusted-cloud-jv.yaml", "secnumcloud", include_passed=True)
-    premi3ns = findings(report, "SNC-001")["premi3ns"]
-    assert premi3ns.status is Status.PASS
-    assert findings(report, "SNC-006")["premi3ns"].status is Status.PASS
-    assert findings(report, "SNC-008")["premi3ns"].status is Status.PASS
-    assert findings(report, "SNC-005")["s3ns-ops"].status is Status.PASS
-    # Google's stake in S3NS is recorded as below 10 %: within the 39 % limit
-    holdings = findings(report, "SNC-002")["premi3ns"]
-    assert holdings.status is Status.PASS
-    # nothing fails, but the evidence is incomplete elsewhere
-    assert not [f for f in report.findings if f.status is Status.FAIL]
-    assert report.overall.level_name == "Eligibility not established"
-    assert objective(report, "data-location").level_name == "Eligible on the evidence"
 
 
 def test_eu_csf_seal_is_the_lowest_objective_seal() -> None:

@@ -87,7 +87,7 @@ def _audit_with_facts(
         rubric=RubricInfo(
             id=rubric.rubric.id,
             version=rubric.rubric.version,
-            sha256=rubric.document.sha256,
+            sha256=rubric.sha256,
             title=rubric.rubric.title,
         ),
         objectives=tuple(objectives),

@@ -41,7 +41,7 @@ from sovcheck.formats.svg_graph import GraphFormat, render_graph
 from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
-from sovcheck.load.rubric import LoadedRubric, load_rubric, shipped_rubrics
+from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
 from sovcheck.model.inventory import RELATIONS, Inventory
 from sovcheck.model.report import Report
@@ -105,6 +105,35 @@ def _parse_minimums(values: list[str], rubric: LoadedRubric) -> dict[str, float]
                 f"objectives of rubric {rubric.rubric.id}: {', '.join(objectives)}"
             )
         result[name] = _score(number, "--min")
+    return result
+
+
+def _parse_min_levels(values: list[str], rubric: LoadedRubric) -> dict[str, int]:
+    """OBJECTIVE=LEVEL pairs; the objective matched without regard to case (SOV-2 is
+    sov-2), the level a number or SEAL-N."""
+    objectives = {o.id.lower(): o.id for o in rubric.rubric.objectives}
+    levels = sorted(lv.level for lv in rubric.rubric.levels)
+    result: dict[str, int] = {}
+    for value in values:
+        name, sep, level_text = value.partition("=")
+        if not sep:
+            raise UsageError(
+                f"--min-level takes OBJECTIVE=LEVEL, e.g. --min-seal SOV-2=3 (got '{value}')"
+            )
+        objective = objectives.get(name.lower())
+        if objective is None:
+            raise UsageError(
+                f"--min-level: unknown objective '{name}'"
+                f"{did_you_mean(name.lower(), list(objectives))}; objectives of rubric "
+                f"{rubric.rubric.id}: {', '.join(objectives.values())}"
+            )
+        text = level_text.strip().upper().removeprefix("SEAL-")
+        if not text.isdigit() or int(text) not in levels:
+            raise UsageError(
+                f"--min-level: '{level_text}' is not a level of rubric {rubric.rubric.id} "
+                f"({', '.join(map(str, levels))})"
+            )
+        result[objective] = int(text)
     return result
 
 
@@ -227,6 +256,15 @@ def audit(
             help="Gate: OBJECTIVE=N, the objective's score must reach N; replaces the rubric's threshold. Repeatable.",
         ),
     ] = None,
+    min_level: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-level",
+            "--min-seal",
+            metavar="OBJECTIVE=LEVEL",
+            help="Gate: the objective's level must reach LEVEL (a number, or SEAL-N), e.g. --min-seal SOV-2=3. Repeatable.",
+        ),
+    ] = None,
     fail_on: Annotated[
         Severity | None,
         typer.Option(
@@ -260,6 +298,7 @@ def audit(
         gates=GateOptions(
             fail_under=fail_under,
             minimums=_parse_minimums(minimum or [], loaded_rubric),
+            min_levels=_parse_min_levels(min_level or [], loaded_rubric),
             fail_on=fail_on,
         ),
         include_passed=show_passed,
@@ -401,8 +440,13 @@ def schema(
 
 @rubric_app.command("list")
 def rubric_list() -> None:
-    """The shipped rubrics."""
-    sys.stdout.write(listing.render_rubric_list([load_rubric(n).rubric for n in shipped_rubrics()]))
+    """The shipped rubrics, the file each is read from, and the rubric each extends."""
+    loaded = [load_rubric(n) for n in shipped_rubrics()]
+    sys.stdout.write(
+        listing.render_rubric_list(
+            [(r.rubric, str(resolve_rubric(r.rubric.id)[0])) for r in loaded]
+        )
+    )
 
 
 @rubric_app.command("show")

@@ -32,6 +32,7 @@ from sovcheck.model.rubric import Level, Rubric, Severity
 class GateOptions:
     fail_under: float | None = None
     minimums: Mapping[str, float] = field(default_factory=dict)
+    min_levels: Mapping[str, int] = field(default_factory=dict)
     fail_on: Severity | None = None
 
 
@@ -86,6 +87,55 @@ def _unknown_credit(rubric: Rubric, tally: RuleTally) -> float:
     return rubric.unknown_credit if own is None else own
 
 
+NOT_ASSESSED = "Not assessed"
+
+
+def _level_caps(rubric: Rubric, result: EngineResult) -> dict[str, int]:
+    """Per objective, the highest level its failing and unknown findings allow: a rule's
+    ``fail_level`` while it fails, its ``unknown_level`` (else the rubric's) while it stays
+    unknown. Waived findings cap nothing."""
+    caps: dict[str, int] = {}
+    for tally in result.tallies:
+        rule = tally.rule.rule
+        limits = []
+        if tally.failed and rule.fail_level is not None:
+            limits.append(rule.fail_level)
+        unknown_level = (
+            rule.unknown_level if rule.unknown_level is not None else rubric.unknown_level
+        )
+        if tally.unknown and unknown_level is not None:
+            limits.append(unknown_level)
+        for limit in limits:
+            caps[rule.objective] = min(caps.get(rule.objective, limit), limit)
+    return caps
+
+
+def _overall_scores(rubric: Rubric, objectives: list[ObjectiveResult]) -> tuple[float, float]:
+    """(score, raw score) of the whole audit. ``scores``: the objective scores' mean weighted
+    by objective weight, over the objectives assessed. ``levels``: 100 x the weighted mean of
+    level / highest level, an objective not assessed earning 0 (the EU Cloud Sovereignty
+    Framework's award score, with each objective's SEAL as its share of points)."""
+    if rubric.overall_score == "levels":
+        score = level_score(rubric, {o.id: o.level if o.assessed else None for o in objectives})
+        return score, score
+    counted = [o for o in objectives if o.assessed] or objectives
+    total = sum(o.weight for o in counted)
+    return (
+        round(sum(o.score * o.weight for o in counted) / total, 1),
+        round(sum(o.raw_score * o.weight for o in counted) / total, 1),
+    )
+
+
+def level_score(rubric: Rubric, levels: Mapping[str, int | None]) -> float:
+    """100 x Σ weight x level / highest level, over Σ weight, for the objectives' levels
+    (None: not assessed, earns 0), to two decimals. With the EU Cloud Sovereignty Framework's
+    weights and its SEALs, this is the framework's award score."""
+    top = max(lv.level for lv in rubric.levels) or 1
+    total = sum(o.weight for o in rubric.objectives)
+    value = sum(o.weight * ((levels.get(o.id) or 0) / top) for o in rubric.objectives)
+    return round(100 * value / total, 2)
+
+
 def _level(levels: tuple[Level, ...], score: float, worst_failing: Severity | None) -> Level:
     chosen = levels[0]
     for level in levels:
@@ -111,6 +161,7 @@ def score(
         elif f.status is Status.UNKNOWN:
             unknown_by_objective[f.objective] = unknown_by_objective.get(f.objective, 0) + 1
 
+    caps = _level_caps(rubric, result)
     gates: list[Gate] = []
     for objective in rubric.objectives:
         num = den = raw_num = 0.0
@@ -130,6 +181,12 @@ def score(
         failing = failing_by_objective.get(objective.id, [])
         worst = max((f.severity for f in failing), key=lambda s: s.rank, default=None)
         level = _level(rubric.levels, value, worst)
+        cap = caps.get(objective.id)
+        if cap is not None and cap < level.level:
+            level = max((lv for lv in rubric.levels if lv.level <= cap), key=lambda lv: lv.level)
+        if not assessed:
+            # nothing assessed earns no level: say so
+            level = Level(level=rubric.levels[0].level, name=NOT_ASSESSED, min_score=0)
         threshold: float | None = objective.threshold
         source = "rubric"
         if objective.id in options.minimums:
@@ -145,6 +202,19 @@ def score(
                     actual=value,
                     passed=passed,
                     source=source,
+                )
+            )
+        if objective.id in options.min_levels or objective.min_level is not None:
+            wanted = options.min_levels.get(objective.id, objective.min_level)
+            assert wanted is not None
+            gates.append(
+                Gate(
+                    id=f"level:{objective.id}",
+                    kind="level",
+                    threshold=wanted,
+                    actual=level.level if assessed else NOT_ASSESSED,
+                    passed=assessed and level.level >= wanted,
+                    source="command-line" if objective.id in options.min_levels else "rubric",
                 )
             )
         objectives.append(
@@ -164,12 +234,12 @@ def score(
             )
         )
 
-    total_weight = sum(o.weight for o in objectives)
-    overall_score = round(sum(o.score * o.weight for o in objectives) / total_weight, 1)
-    overall_raw = round(sum(o.raw_score * o.weight for o in objectives) / total_weight, 1)
+    overall_score, overall_raw = _overall_scores(rubric, objectives)
     if rubric.overall_level == "lowest":
         lowest = min(objectives, key=lambda o: o.level)
         overall_level = next(lv for lv in rubric.levels if lv.level == lowest.level)
+        if not lowest.assessed:
+            overall_level = Level(level=lowest.level, name=NOT_ASSESSED, min_score=0)
     else:
         # the level of the overall score, capped like an objective's by the most severe
         # failing finding of the whole audit

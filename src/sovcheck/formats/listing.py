@@ -13,13 +13,19 @@ from sovcheck.rules.facts import FactSpec
 from sovcheck.rules.values import FactType
 
 
-def render_rubric_list(rubrics: Sequence[Rubric]) -> str:
-    rows = [
-        [r.id, r.version, len(r.rules), ", ".join(o.id for o in r.objectives), r.title]
-        for r in rubrics
-    ]
-    headers = ["Id", "Version", "Rules", "Objectives", "Title"]
-    return tabulate(rows, headers=headers, tablefmt="simple") + "\n"
+def render_rubric_list(rubrics: Sequence[tuple[Rubric, str]]) -> str:
+    """Each rubric with the file it is read from (a copy to start your own from)."""
+    rows = [[r.id, r.version, len(r.rules), r.extends or "-", r.title, path] for r, path in rubrics]
+    headers = ["Id", "Version", "Rules", "Extends", "Title", "File"]
+    return (
+        tabulate(
+            rows,
+            headers=headers,
+            tablefmt="simple",
+            maxcolwidths=[None, None, None, None, 50, None],
+        )
+        + "\n"
+    )
 
 
 def render_rubric(r: Rubric) -> str:

@@ -217,6 +217,13 @@ class Component(_Model):
         ),
     )
     requires_connectivity: bool | None = None
+    supplier_data_access: bool | None = Field(
+        default=None,
+        description=(
+            "Whether its supplier can technically obtain the data a provider operates through "
+            "it (SecNumCloud §19.6 c)), for a provider's subcontractor or technology supplier."
+        ),
+    )
     notes: str | None = None
     sources: tuple[SourceRef, ...] = ()
     as_of: dt.date | None = None
@@ -257,7 +264,7 @@ KIND_FIELDS: dict[str, frozenset[Kind]] = {
     "chip_type": frozenset({Kind.CHIP}),
     "export_licence_required": frozenset({Kind.CHIP}),
     "legal_basis": frozenset({Kind.DATASET}),
-    "languages": frozenset({Kind.MODEL, Kind.DATASET, Kind.APPLICATION, Kind.SERVICE}),
+    "languages": frozenset({Kind.MODEL, Kind.DATASET, Kind.APPLICATION, Kind.SERVICE, Kind.CLOUD}),
     "accessibility": frozenset({Kind.APPLICATION}),
     "clearance": frozenset({Kind.TEAM}),
 }

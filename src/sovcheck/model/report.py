@@ -132,7 +132,7 @@ class Overall(_Model):
 
 class Gate(_Model):
     id: str
-    kind: Literal["objective", "overall", "severity"]
+    kind: Literal["objective", "overall", "severity", "level"]
     threshold: float | str
     actual: float | str
     passed: bool

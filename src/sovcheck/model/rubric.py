@@ -39,6 +39,10 @@ class Objective(_Model):
     description: str | None = None
     weight: Annotated[float, Field(gt=0)] = 1.0
     threshold: Score | None = None
+    min_level: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="Gate: the objective's level must reach this (EU CSF: the minimum SEAL).",
+    )
 
 
 class Level(_Model):
@@ -70,6 +74,14 @@ class Rule(_Model):
     )
     path: Literal["data", "reach", "operational", "cutoff"] = "reach"
     unknown_credit: Share | None = None
+    fail_level: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="The highest level its objective can reach while this rule fails.",
+    )
+    unknown_level: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="The highest level its objective can reach while it stays unknown.",
+    )
     aggregate: Literal["mean", "min"] = "mean"
     rationale: str
     remediation: str
@@ -82,9 +94,29 @@ class Rubric(_Model):
     version: str
     title: str
     description: str | None = None
+    extends: str | None = Field(
+        default=None,
+        description=(
+            "A shipped rubric's id, or a path relative to this file: its objectives, levels, "
+            "settings and rules are this rubric's unless it gives its own; a rule with the id "
+            "of one of them replaces it, and `drop` removes rules."
+        ),
+    )
+    drop: tuple[RuleId, ...] = ()
     unknown_credit: Share = 0.5
+    unknown_level: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="Default unknown_level of the rules (the level unknown evidence caps at).",
+    )
     overall_level: Literal["lowest", "score"] = "lowest"
+    overall_score: Literal["scores", "levels"] = Field(
+        default="scores",
+        description=(
+            "scores: the objective scores' weighted mean; levels: 100 x the weighted mean of "
+            "level / highest level (the EU CSF award score; an objective not assessed earns 0)."
+        ),
+    )
     overall_threshold: Score | None = None
-    objectives: Annotated[tuple[Objective, ...], Field(min_length=1)]
-    levels: Annotated[tuple[Level, ...], Field(min_length=1)]
-    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
+    objectives: tuple[Objective, ...] = ()
+    levels: tuple[Level, ...] = ()
+    rules: tuple[Rule, ...] = ()

@@ -116,6 +116,45 @@ FACTS: dict[str, FactSpec] = {
             "laws with reach over data of the countries of holders from outside the trusted area",
         ),
         _spec("max_foreign_control", T.SHARE, "foreign_holdings (the earlier name)"),
+        _spec(
+            "non_eu_holdings",
+            T.SHARE,
+            "foreign_holdings measured against the EU's 27 member states, whatever the "
+            "inventory trusts (SecNumCloud §19.6 b))",
+        ),
+        _spec(
+            "largest_non_eu_holding",
+            T.SHARE,
+            "largest_foreign_holding measured against the EU",
+        ),
+        _spec("non_eu_holders", T.TEXT, "the holders from outside the EU, for messages"),
+        _spec("supplier_country", T.TEXT, "the country of the supplier itself (not its parents)"),
+        _spec(
+            "in_house",
+            T.BOOL,
+            "the system's own organization (system.organization) supplies it, itself or "
+            "through an organization it controls",
+        ),
+        _spec(
+            "third_party_of_provider",
+            T.BOOL,
+            "a cloud or service of another supplier, which holds the data, relies on it "
+            "(depends_on, uses, runs_on, maintained_by): a subcontractor, colocation host or "
+            "technology supplier of the provider",
+        ),
+        _spec(
+            "supplier_data_access",
+            T.BOOL,
+            "its supplier can technically obtain the data the provider operates (stated; a "
+            "team has that access by nature)",
+        ),
+        _spec(
+            "operating_autonomy",
+            T.BOOL,
+            "the provider can keep the service running without it: it is SecNumCloud-qualified "
+            "(confirmed), a substitute is named, the provider's own team maintains it, or it is "
+            "open source and needs no supplier online",
+        ),
         _spec("location", T.SET, "where the component itself runs or stores data"),
         _spec(
             "effective_location",
@@ -270,6 +309,12 @@ FACTS: dict[str, FactSpec] = {
         ),
         _spec("home", T.TEXT, "the home country", scope="system"),
         _spec(
+            "hardware_declared",
+            T.BOOL,
+            "the inventory describes at least one chip (unknown when it describes none)",
+            scope="system",
+        ),
+        _spec(
             "purpose",
             T.TEXT,
             "what the system is used for (default civil)",
@@ -373,7 +418,7 @@ class AuditFacts:
         self._columns: dict[str, list[Value]] = {}
         self._system: dict[str, Value] = {}
         self._countries: dict[str, Value] = {}
-        self._holdings_cache: dict[str, _Holdings] = {}
+        self._holdings_cache: dict[tuple[str, bool], _Holdings] = {}
 
     # ----------------------------------------------------------------- access
 
@@ -586,13 +631,26 @@ class AuditFacts:
     def _column_holding_law_names(self) -> list[Value]:
         return self._by_supplier(lambda s: self._holdings(s).law_names)
 
-    def _holdings(self, supplier: str) -> _Holdings:
-        found = self._holdings_cache.get(supplier)
+    def _holdings(self, supplier: str, eu: bool = False) -> _Holdings:
+        """Holdings from outside the trusted area (or, with ``eu``, from outside the EU,
+        whatever the inventory trusts: SecNumCloud's measure)."""
+        key = (supplier, eu)
+        found = self._holdings_cache.get(key)
         if found is None:
-            found = self._holdings_cache[supplier] = self._chain_holdings(supplier)
+            inside = self._eu.__contains__ if eu else self.trust.is_trusted
+            found = self._holdings_cache[key] = self._chain_holdings(supplier, inside)
         return found
 
-    def _chain_holdings(self, supplier: str) -> _Holdings:
+    def _column_non_eu_holdings(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s, eu=True).total)
+
+    def _column_largest_non_eu_holding(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s, eu=True).largest)
+
+    def _column_non_eu_holders(self) -> list[Value]:
+        return self._by_supplier(lambda s: self._holdings(s, eu=True).described)
+
+    def _chain_holdings(self, supplier: str, inside: Callable[[str], bool]) -> _Holdings:
         """Foreign holdings along the control chain: each organization's own (its stated
         foreign_control, else the sum over its recorded holders from outside the trusted
         area), the worst of them. An organization that records none counts as held by its
@@ -603,7 +661,7 @@ class AuditFacts:
         countries: set[str] = set()
         for org in self.orgs.control_chain(supplier):
             if org.public_body:
-                totals.append(Share(0.0 if self.trust.is_trusted(org.country or "") else 1.0))
+                totals.append(Share(0.0 if inside(org.country or "") else 1.0))
                 largest.append(totals[-1])
                 continue
             if org.foreign_control is None and not org.holders:
@@ -612,7 +670,7 @@ class AuditFacts:
             big_low = big_high = 0.0
             fields: set[str] = set()
             for holding in org.holders:
-                foreign = self._holder_foreign(holding)
+                foreign = self._holder_foreign(holding, inside)
                 low, high = _share_range(holding)
                 if low != high or isinstance(foreign, Unknown):
                     fields.add(f"organizations.{org.id}.holders")
@@ -651,13 +709,13 @@ class AuditFacts:
         )
         return _Holdings(_worst(totals), _worst(largest), ", ".join(described) or "none", laws)
 
-    def _holder_foreign(self, holding: Holding) -> bool | Unknown:
+    def _holder_foreign(self, holding: Holding, inside: Callable[[str], bool]) -> bool | Unknown:
         """Whether a holder is from outside the trusted area: its stated country, else the
         control chain of the organization it names."""
         countries = self._holder_countries(holding)
         if not countries:
             return Unknown.of("holders")
-        return any(not self.trust.is_trusted(c) for c in countries)
+        return any(not inside(c) for c in countries)
 
     def _holder_countries(self, holding: Holding) -> frozenset[str]:
         if holding.country is not None:
@@ -680,6 +738,10 @@ class AuditFacts:
         return self._mapped_known(
             "effective_location", lambda places: all(self.trust.is_trusted(c) for c in places)
         )
+
+    @cached_property
+    def _eu(self) -> frozenset[str]:
+        return self.catalog.expand(["EU"])
 
     @cached_property
     def _eea(self) -> frozenset[str]:
@@ -766,6 +828,101 @@ class AuditFacts:
         return out
 
     # ----------------------------------------------------------------- certifications
+
+    # ----------------------------------------------------------------- providers and their third parties
+
+    def _column_in_house(self) -> list[Value]:
+        return [self.in_house(c.supplier) for c in self.chain.components]
+
+    def _column_supplier_country(self) -> list[Value]:
+        def country(supplier: str) -> Value:
+            org = self.orgs.get(supplier)
+            if org is None or org.country is None:
+                return Unknown.of(f"organizations.{supplier}.country")
+            return org.country
+
+        return self._by_supplier(country)
+
+    @cached_property
+    def _providers(self) -> list[bool]:
+        """Clouds and services that hold data for the system and are not its own."""
+        holds = self.column("holds_data")
+        handles = self.column("handles")
+        in_house = self.column("in_house")
+        return [
+            c.kind in (Kind.CLOUD, Kind.SERVICE)
+            and holds[i] is True
+            and handles[i] is not None
+            and not in_house[i]
+            for i, c in enumerate(self.chain.components)
+        ]
+
+    def _column_third_party_of_provider(self) -> list[Value]:
+        col: list[Value] = [False] * self.n
+        comps = self.chain.components
+        for p, is_provider in enumerate(self._providers):
+            if not is_provider:
+                continue
+            own = comps[p].supplier
+            for j, relation in self.chain.deps[p]:
+                if relation is Relation.TRAINED_ON or relation is Relation.POWERED_BY:
+                    continue
+                if comps[j].kind in (Kind.CHIP, Kind.ENERGY):
+                    continue
+                if comps[j].supplier is None or comps[j].supplier != own:
+                    col[j] = True
+        return col
+
+    def _column_supplier_data_access(self) -> list[Value]:
+        out: list[Value] = []
+        unstated = Unknown.of("supplier_data_access")
+        for comp in self.chain.components:
+            if comp.supplier_data_access is not None:
+                out.append(comp.supplier_data_access)
+            elif comp.kind is Kind.TEAM:
+                out.append(True)  # administrators have the access by nature
+            else:
+                out.append(unstated)
+        return out
+
+    def _column_operating_autonomy(self) -> list[Value]:
+        out: list[Value] = []
+        claims = self.column("certifications")
+        licence_open = self.column("license_open")
+        comps = self.chain.components
+        provider_suppliers: dict[int, set[str]] = {}
+        for p, is_provider in enumerate(self._providers):
+            if is_provider and comps[p].supplier is not None:
+                for j, _ in self.chain.deps[p]:
+                    provider_suppliers.setdefault(j, set()).add(comps[p].supplier or "")
+        for i, comp in enumerate(comps):
+            qualified = claims[i]
+            if (
+                isinstance(qualified, Claims)
+                and qualified.holds_any(frozenset({"secnumcloud"})) is True
+            ):
+                out.append(True)
+                continue
+            if comp.substitutes:
+                out.append(True)  # at least two suppliers
+                continue
+            teams = [
+                comps[t].supplier
+                for t in self.chain.targets(i, Relation.MAINTAINED_BY)
+                if comps[t].kind is Kind.TEAM
+            ]
+            if any(t in provider_suppliers.get(i, ()) for t in teams):
+                out.append(True)  # the provider's own skills
+                continue
+            open_code = comp.open_source is True or licence_open[i] is True
+            if open_code and comp.requires_connectivity is not True:
+                out.append(True)
+                continue
+            if comp.requires_connectivity is True:
+                out.append(False)
+                continue
+            out.append(Unknown.of("substitutes", "maintained_by", "requires_connectivity"))
+        return out
 
     def _column_claimed_certifications(self) -> list[Value]:
         unknown = Unknown.of("certifications")
@@ -1291,6 +1448,11 @@ class AuditFacts:
 
     def _sys_home(self) -> Value:
         return self.trust.home
+
+    def _sys_hardware_declared(self) -> Value:
+        if any(c.kind is Kind.CHIP for c in self.chain.components):
+            return True
+        return Unknown.of("uses")
 
     def _sys_purpose(self) -> Value:
         purpose = self.inventory.system.purpose
