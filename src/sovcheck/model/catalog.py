@@ -150,8 +150,50 @@ class CatalogOrganization(_Model):
     notes: str | None = None
 
 
+class Capability(StrEnum):
+    """What an offer does, so that a plan replaces like with like."""
+
+    ACCELERATOR = "accelerator"  # chips
+    CPU = "cpu"
+    MEMORY = "memory"
+    NETWORK_CHIP = "network-chip"
+    SERVER = "server"  # server and HPC hardware
+    IAAS = "iaas"  # virtual machines, block storage, networks
+    GPU_COMPUTE = "gpu-compute"
+    HPC = "hpc"  # supercomputer allocations
+    MANAGED_KUBERNETES = "managed-kubernetes"
+    OBJECT_STORAGE = "object-storage"
+    DATABASE = "database"
+    PAAS = "paas"
+    COLOCATION = "colocation"  # data-centre space and power
+    IDENTITY = "identity"  # identity and access management, authentication
+    COLLABORATION = "collaboration"  # office suites, mail, file sharing
+    LLM_API = "llm-api"  # a model served behind an API
+    MODEL_WEIGHTS = "model-weights"  # weights delivered for self-hosting
+    AI_PLATFORM = "ai-platform"  # model hosting, fine-tuning, inference platforms
+    ENERGY = "energy"
+    SECURITY = "security"
+
+
+class Offer(_Model):
+    """A product an organization offers: what a gap plan can replace a component with."""
+
+    id: Id
+    organization: Id
+    name: str
+    kind: str  # the component kind it stands for (chip, cloud, service, model, datacenter...)
+    capabilities: Annotated[tuple[Capability, ...], Field(min_length=1)]
+    locations: tuple[CountryCode, ...] = ()  # where it runs (or is made, for hardware)
+    certifications: tuple[Certification, ...] = ()
+    built_on: tuple[str, ...] = ()  # organization or offer ids whose technology it runs on
+    sources: Sources
+    as_of: dt.date
+    notes: str | None = None
+
+
 class OrganizationFile(_Model):
-    organizations: tuple[CatalogOrganization, ...]
+    organizations: tuple[CatalogOrganization, ...] = ()
+    offers: tuple[Offer, ...] = ()
 
 
 class LicenseList(_Model):

@@ -15,26 +15,25 @@ from enum import StrEnum
 from functools import cache, cached_property
 from typing import Any
 
-from sovcheck.catalog import Catalog, Organizations, ResolvedOrganization, TrustArea
+from sovcheck.catalog import Catalog, Organizations, TrustArea
 from sovcheck.graph import ValueChain, postorder
+from sovcheck.model.catalog import Certification as CatalogCertification
 from sovcheck.model.catalog import (
-    DATA_REACH_EFFECTS,
     CertificationStatus,
     ExportControl,
     Law,
     Obligation,
 )
-from sovcheck.model.catalog import Certification as CatalogCertification
 from sovcheck.model.inventory import (
     Classification,
     Component,
-    Holding,
     Inventory,
     Kind,
     Relation,
     Weights,
 )
-from sovcheck.rules.values import Bounds, Claims, FactType, Share, Unknown, percent
+from sovcheck.rules.holdings import Holdings, chain_holdings
+from sovcheck.rules.values import Bounds, Claims, FactType, Share, Unknown
 
 Value = Any  # a known value, or Unknown
 
@@ -418,7 +417,7 @@ class AuditFacts:
         self._columns: dict[str, list[Value]] = {}
         self._system: dict[str, Value] = {}
         self._countries: dict[str, Value] = {}
-        self._holdings_cache: dict[tuple[str, bool], _Holdings] = {}
+        self._holdings_cache: dict[tuple[str, bool], Holdings] = {}
 
     # ----------------------------------------------------------------- access
 
@@ -631,14 +630,16 @@ class AuditFacts:
     def _column_holding_law_names(self) -> list[Value]:
         return self._by_supplier(lambda s: self._holdings(s).law_names)
 
-    def _holdings(self, supplier: str, eu: bool = False) -> _Holdings:
+    def _holdings(self, supplier: str, eu: bool = False) -> Holdings:
         """Holdings from outside the trusted area (or, with ``eu``, from outside the EU,
         whatever the inventory trusts: SecNumCloud's measure)."""
         key = (supplier, eu)
         found = self._holdings_cache.get(key)
         if found is None:
             inside = self._eu.__contains__ if eu else self.trust.is_trusted
-            found = self._holdings_cache[key] = self._chain_holdings(supplier, inside)
+            found = self._holdings_cache[key] = chain_holdings(
+                self.orgs, self.catalog, supplier, inside
+            )
         return found
 
     def _column_non_eu_holdings(self) -> list[Value]:
@@ -649,84 +650,6 @@ class AuditFacts:
 
     def _column_non_eu_holders(self) -> list[Value]:
         return self._by_supplier(lambda s: self._holdings(s, eu=True).described)
-
-    def _chain_holdings(self, supplier: str, inside: Callable[[str], bool]) -> _Holdings:
-        """Foreign holdings along the control chain: each organization's own (its stated
-        foreign_control, else the sum over its recorded holders from outside the trusted
-        area), the worst of them. An organization that records none counts as held by its
-        parent chain; a chain where none records any is unknown."""
-        totals: list[Value] = []
-        largest: list[Value] = []
-        described: list[str] = []
-        countries: set[str] = set()
-        for org in self.orgs.control_chain(supplier):
-            if org.public_body:
-                totals.append(Share(0.0 if inside(org.country or "") else 1.0))
-                largest.append(totals[-1])
-                continue
-            if org.foreign_control is None and not org.holders:
-                continue
-            total_low = total_high = 0.0
-            big_low = big_high = 0.0
-            fields: set[str] = set()
-            for holding in org.holders:
-                foreign = self._holder_foreign(holding, inside)
-                low, high = _share_range(holding)
-                if low != high or isinstance(foreign, Unknown):
-                    fields.add(f"organizations.{org.id}.holders")
-                if isinstance(foreign, Unknown):
-                    low = 0.0
-                elif not foreign:
-                    continue
-                else:
-                    countries |= self._holder_countries(holding)
-                    described.append(_describe_holding(holding, org, self._holder_country(holding)))
-                total_low += low
-                total_high += high
-                big_low = max(big_low, low)
-                big_high = max(big_high, high)
-            if org.foreign_control is not None:
-                # the stated total decides; one holder has at most all of it
-                total_low = total_high = org.foreign_control
-                big_high = max(min(big_high, org.foreign_control), big_low)
-                if not org.holders:
-                    big_high = org.foreign_control
-                fields.discard(f"organizations.{org.id}.holders")
-            totals.append(_bounded(total_low, min(total_high, 1.0), fields))
-            largest.append(_bounded(big_low, min(big_high, 1.0), fields))
-        if not totals:
-            return _Holdings(
-                Unknown.of(f"organizations.{supplier}.holders"),
-                Unknown.of(f"organizations.{supplier}.holders"),
-                "none recorded",
-                frozenset(),
-            )
-        laws = frozenset(
-            law_name(law)
-            for country in sorted(countries)
-            for law in self.catalog.laws_of(country)
-            if law.effect in DATA_REACH_EFFECTS
-        )
-        return _Holdings(_worst(totals), _worst(largest), ", ".join(described) or "none", laws)
-
-    def _holder_foreign(self, holding: Holding, inside: Callable[[str], bool]) -> bool | Unknown:
-        """Whether a holder is from outside the trusted area: its stated country, else the
-        control chain of the organization it names."""
-        countries = self._holder_countries(holding)
-        if not countries:
-            return Unknown.of("holders")
-        return any(not inside(c) for c in countries)
-
-    def _holder_countries(self, holding: Holding) -> frozenset[str]:
-        if holding.country is not None:
-            return frozenset({holding.country})
-        if self.orgs.get(holding.holder) is None:
-            return frozenset()
-        found = self._supplier_countries(holding.holder)
-        return frozenset() if isinstance(found, Unknown) else found
-
-    def _holder_country(self, holding: Holding) -> str:
-        return ", ".join(sorted(self._holder_countries(holding))) or "country unknown"
 
     # ----------------------------------------------------------------- location
 
@@ -1603,49 +1526,6 @@ def _path_ends(nxt: list[int]) -> list[int]:
         for k in walk:
             end[k] = found
     return end
-
-
-@dataclass(frozen=True)
-class _Holdings:
-    total: Value
-    largest: Value
-    described: str
-    law_names: frozenset[str]
-
-
-def _share_range(holding: Holding) -> tuple[float, float]:
-    """The share a holding may be: exact, below a stated ceiling, or anything."""
-    if holding.share is not None:
-        return holding.share, holding.share
-    if holding.max_share is not None:
-        return 0.0, holding.max_share
-    return 0.0, 1.0
-
-
-def _describe_holding(holding: Holding, org: ResolvedOrganization, country: str) -> str:
-    if holding.share is not None:
-        amount = percent(holding.share)
-    elif holding.max_share is not None:
-        amount = f"below {percent(holding.max_share)}"
-    else:
-        amount = "an unknown share"
-    return f"{holding.holder} ({country}) holds {amount} of {org.id}"
-
-
-def _bounded(low: float, high: float, fields: set[str]) -> Value:
-    if low == high:
-        return Share(low)
-    return Bounds(low, high, frozenset(fields), share=True)
-
-
-def _worst(values: list[Value]) -> Value:
-    """The worst of several organizations' shares: exact when they all are."""
-    if all(isinstance(v, Share) for v in values):
-        return Share(max(values))
-    low = max(v.low if isinstance(v, Bounds) else v for v in values)
-    high = max(v.high if isinstance(v, Bounds) else v for v in values)
-    fields = frozenset().union(*(v.fields for v in values if isinstance(v, Bounds)))
-    return Bounds(low, high, fields, share=True) if low != high else Share(low)
 
 
 def training_summary_published(value: object) -> Value:
