@@ -230,3 +230,44 @@ def test_s3ns_is_a_french_company_controlled_by_thales(catalog: Catalog) -> None
     chain = orgs.control_chain("s3ns")
     assert [(o.id, o.country) for o in chain] == [("s3ns", "FR"), ("thales", "FR")]
     assert orgs.laws_reaching("s3ns") == ()
+
+
+def test_holders_of_an_organization_add_up_to_at_most_100_percent(catalog: Catalog) -> None:
+    over = []
+    for org in catalog.organizations.values():
+        known = sum(h.share for h in org.holders if h.share is not None)
+        if known > 1.0 + 1e-9:
+            over.append(f"{org.id}: {known:.4f}")
+    assert not over, over
+
+
+def test_every_reference_in_the_catalog_resolves(catalog: Catalog) -> None:
+    orgs = catalog.organizations
+    offers = catalog.offers
+    missing = [
+        f"offer {o.id}: organization {o.organization}"
+        for o in offers.values()
+        if o.organization not in orgs
+    ]
+    missing += [
+        f"offer {o.id}: built on {b}"
+        for o in offers.values()
+        for b in o.built_on
+        if b not in orgs and b not in offers
+    ]
+    kinds = {k.value for k in Kind}
+    missing += [f"offer {o.id}: kind {o.kind}" for o in offers.values() if o.kind not in kinds]
+    groups = set(catalog.group_members)
+    for ob in catalog.jurisdictions.obligations:
+        if ob.group is not None and ob.group not in groups:
+            missing.append(f"obligation {ob.id}: group {ob.group}")
+        if ob.country is None and ob.group is None:
+            missing.append(f"obligation {ob.id}: neither a country nor a group")
+    assert not missing, missing
+
+
+def test_offers_have_sources_dates_and_dated_certifications(catalog: Catalog) -> None:
+    for offer in catalog.offers.values():
+        assert offer.sources and offer.as_of <= COMPILED, offer.id
+        for cert in offer.certifications:
+            assert cert.sources and cert.as_of <= COMPILED, (offer.id, cert.id)

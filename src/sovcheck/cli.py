@@ -43,7 +43,8 @@ from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
 from sovcheck.load.validation import did_you_mean
-from sovcheck.model.inventory import RELATIONS, Inventory
+from sovcheck.model.catalog import Capability
+from sovcheck.model.inventory import RELATIONS, Inventory, Kind
 from sovcheck.model.report import Report
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.columns import CLASS_RANK
@@ -677,10 +678,38 @@ def catalog_search(
         typer.Argument(
             help="Part of an id, name, alias, domain or Hugging Face namespace.", show_default=False
         ),
-    ],
+    ] = "",
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="List offers of this component kind (chip, cloud, service...)."
+        ),
+    ] = None,
+    capability: Annotated[
+        str | None,
+        typer.Option(
+            "--capability", help="List offers with this capability (accelerator, iaas...)."
+        ),
+    ] = None,
 ) -> None:
-    """Find organizations in the catalog."""
-    sys.stdout.write(listing.render_search(catalog_module.search(builtin_catalog(), text), text))
+    """Find organizations in the catalog; with --kind or --capability, offers."""
+    catalog = builtin_catalog()
+    if kind is not None or capability is not None:
+        known = sorted(c.value for c in Capability)
+        if capability is not None and capability not in known:
+            raise UsageError(
+                f"--capability: unknown capability '{capability}'"
+                f"{did_you_mean(capability, known)}; capabilities: {', '.join(known)}"
+            )
+        kinds = sorted(k.value for k in Kind)
+        if kind is not None and kind not in kinds:
+            raise UsageError(f"--kind: unknown kind '{kind}'{did_you_mean(kind, kinds)}")
+        found = catalog_module.search_offers(catalog, text, kind, capability)
+        sys.stdout.write(listing.render_offers(found))
+        return
+    if not text:
+        raise UsageError("give a text to search for, or --kind / --capability to list offers")
+    sys.stdout.write(listing.render_search(catalog_module.search(catalog, text), text))
 
 
 @catalog_app.command("show")

@@ -16,9 +16,9 @@ from typing import Literal
 from sovcheck.load.catalog import (
     builtin_catalog_dir,
     builtin_catalog_files,
+    read_catalog_files,
     read_jurisdictions,
     read_licenses,
-    read_organizations,
 )
 from sovcheck.model.catalog import (
     DATA_REACH_EFFECTS,
@@ -26,6 +26,7 @@ from sovcheck.model.catalog import (
     ExportControl,
     Jurisdictions,
     Law,
+    Offer,
 )
 from sovcheck.model.codes import country_codes
 from sovcheck.model.inventory import Holding, Organization
@@ -39,6 +40,12 @@ class Catalog:
     organizations: dict[str, CatalogOrganization]
     organization_files: dict[str, str] = field(repr=False)
     open_licenses: frozenset[str] = frozenset()
+    offers: dict[str, Offer] = field(default_factory=dict)
+
+    def offers_of(self, org_id: str) -> list[Offer]:
+        return sorted(
+            (o for o in self.offers.values() if o.organization == org_id), key=lambda o: o.id
+        )
 
     @property
     def group_members(self) -> dict[str, frozenset[str]]:
@@ -82,11 +89,12 @@ class Catalog:
 def builtin_catalog() -> Catalog:
     jurisdiction_file, org_files = builtin_catalog_files()
     jurisdictions = read_jurisdictions(jurisdiction_file)
-    orgs = read_organizations(org_files)
+    orgs, offers = read_catalog_files(org_files)
     return Catalog(
         jurisdictions=jurisdictions,
         organizations={k: v[0] for k, v in orgs.items()},
         organization_files={k: v[1] for k, v in orgs.items()},
+        offers={k: v[0] for k, v in offers.items()},
         open_licenses=frozenset(
             lic
             for lst in read_licenses(builtin_catalog_dir() / "licenses.yaml").lists
@@ -216,6 +224,21 @@ class Organizations:
 
 def trust_area(home: str, trusted: Iterable[str], catalog: Catalog) -> TrustArea:
     return TrustArea(home=home, trusted=catalog.expand(trusted) & country_codes() | {home})
+
+
+def search_offers(
+    catalog: Catalog, text: str = "", kind: str | None = None, capability: str | None = None
+) -> list[Offer]:
+    """Offers whose id, name or organization contains ``text``, of a kind and capability."""
+    needle = text.casefold()
+    found = [
+        o
+        for o in catalog.offers.values()
+        if (kind is None or o.kind == kind)
+        and (capability is None or capability in o.capabilities)
+        and (not needle or any(needle in h.casefold() for h in (o.id, o.name, o.organization)))
+    ]
+    return sorted(found, key=lambda o: o.id)
 
 
 def search(catalog: Catalog, text: str) -> list[CatalogOrganization]:

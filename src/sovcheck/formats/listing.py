@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from tabulate import tabulate
 
 from sovcheck.catalog import Catalog, Organizations
-from sovcheck.model.catalog import CatalogOrganization, Group, Law
+from sovcheck.model.catalog import CatalogOrganization, Group, Law, Offer
 from sovcheck.model.rubric import Rubric
 from sovcheck.rules.facts import FactSpec
-from sovcheck.rules.values import FactType
+from sovcheck.rules.holdings import chain_holdings, holder_countries
+from sovcheck.rules.values import FactType, percent, render
 
 
 def render_rubric_list(rubrics: Sequence[tuple[Rubric, str]]) -> str:
@@ -117,14 +118,91 @@ def render_organization(catalog: Catalog, org: CatalogOrganization) -> str:
         )
         out.append(f"    {' '.join(law.reach.split())}")
         out.append(f"    source: {law.sources[0]} (as of {law.as_of.isoformat()})")
+    out += ["", "Holders:" if org.holders else "Holders: none recorded."]
+    for holding in org.holders:
+        amount = (
+            percent(holding.share)
+            if holding.share is not None
+            else f"below {percent(holding.max_share)}"
+            if holding.max_share is not None
+            else "share not recorded"
+        )
+        where = ", ".join(sorted(holder_countries(orgs, holding))) or "country unknown"
+        note = f" - {holding.note}" if holding.note else ""
+        out.append(f"  {holding.holder} ({where}): {amount}{note}")
+    eu = catalog.expand(["EU"])
+    computed = chain_holdings(orgs, catalog, org.id, eu.__contains__)
+    out.append(
+        f"Held from outside the EU along the control chain: {render(computed.total)} in all, "
+        f"the largest holder {render(computed.largest)}"
+        + (
+            f" ({computed.described})"
+            if computed.described not in ("none", "none recorded")
+            else ""
+        )
+    )
     if org.certifications:
         out += ["", "Certifications:"]
         for cert in org.certifications:
+            state = cert.status.value + (f" ({cert.milestone})" if cert.milestone else "")
+            since = f", since {cert.since.isoformat()}" if cert.since else ""
             out.append(
-                f"  {cert.id}: {cert.scope or ''} (as of {cert.as_of.isoformat()}; {cert.sources[0]})"
+                f"  {cert.id}: {state}{since}: {cert.scope or ''} "
+                f"(as of {cert.as_of.isoformat()}; {cert.sources[0]})"
             )
+    offers = catalog.offers_of(org.id)
+    out += ["", f"Offers ({len(offers)}):" if offers else "Offers: none in the catalog."]
+    for offer in offers:
+        out.append(f"  {offer.id}: {offer.name} [{offer.kind}: {', '.join(offer.capabilities)}]")
+        details = []
+        if offer.locations:
+            details.append(f"in {', '.join(offer.locations)}")
+        if offer.built_on:
+            details.append(f"built on {', '.join(offer.built_on)}")
+        if offer.certifications:
+            details.append(
+                "certifications: "
+                + ", ".join(f"{c.id} ({c.status.value})" for c in offer.certifications)
+            )
+        if details:
+            out.append(f"    {'; '.join(details)}")
     out += ["", "Sources:", *(f"  {source}" for source in org.sources)]
     return "\n".join(out) + "\n"
+
+
+def render_offers(found: Sequence[Offer]) -> str:
+    if not found:
+        return "no offer matches\n"
+    rows = [
+        [
+            o.id,
+            o.organization,
+            o.kind,
+            ", ".join(o.capabilities),
+            ", ".join(o.locations) or "-",
+            ", ".join(o.built_on) or "-",
+            ", ".join(f"{c.id} ({c.status.value})" for c in o.certifications) or "-",
+        ]
+        for o in found
+    ]
+    headers = [
+        "Offer",
+        "Organization",
+        "Kind",
+        "Capabilities",
+        "Where",
+        "Built on",
+        "Certifications",
+    ]
+    return (
+        tabulate(
+            rows,
+            headers=headers,
+            tablefmt="simple",
+            maxcolwidths=[None, None, None, 30, 12, 20, 30],
+        )
+        + "\n"
+    )
 
 
 def render_group(group: Group) -> str:

@@ -7,12 +7,13 @@ from importlib import resources
 from pathlib import Path
 
 from sovcheck.errors import InputError, Problem
-from sovcheck.load.document import parse_document
+from sovcheck.load.document import Document, parse_document
 from sovcheck.load.validation import validate_model
 from sovcheck.model.catalog import (
     CatalogOrganization,
     Jurisdictions,
     LicenseFile,
+    Offer,
     OrganizationFile,
 )
 
@@ -22,9 +23,11 @@ def builtin_catalog_dir() -> Path:
 
 
 def builtin_catalog_files() -> tuple[Path, list[Path]]:
-    """The shipped jurisdiction file and organization files, in a stable order."""
+    """The shipped jurisdiction file and organization (and offer) files, in a stable order."""
     root = builtin_catalog_dir()
-    orgs = sorted((root / "organizations").glob("*.yaml"))
+    orgs = sorted((root / "organizations").glob("*.yaml")) + sorted(
+        (root / "offers").glob("*.yaml")
+    )
     return root / "jurisdictions.yaml", orgs
 
 
@@ -47,7 +50,16 @@ def read_jurisdictions(path: Path) -> Jurisdictions:
 
 def read_organizations(paths: Iterable[Path]) -> dict[str, tuple[CatalogOrganization, str]]:
     """Organizations by id, each with the file that defines it; a repeated id is an error."""
+    return read_catalog_files(paths)[0]
+
+
+def read_catalog_files(
+    paths: Iterable[Path],
+) -> tuple[dict[str, tuple[CatalogOrganization, str]], dict[str, tuple[Offer, str]]]:
+    """Organizations and offers by id, each with the file that defines it; a repeated id
+    is an error."""
     found: dict[str, tuple[CatalogOrganization, str]] = {}
+    offers: dict[str, tuple[Offer, str]] = {}
     problems: list[Problem] = []
     for path in paths:
         name = _display(path)
@@ -55,14 +67,20 @@ def read_organizations(paths: Iterable[Path]) -> dict[str, tuple[CatalogOrganiza
         parsed = validate_model(doc, OrganizationFile)
         for i, org in enumerate(parsed.organizations):
             if org.id in found:
-                problems.append(
-                    Problem(
-                        doc.source_map.locate(("organizations", i, "id")),
-                        f"organization '{org.id}' is already defined in {found[org.id][1]}",
-                    )
-                )
+                problems.append(_again(doc, "organizations", i, org.id, found[org.id][1]))
             else:
                 found[org.id] = (org, name)
+        for i, offer in enumerate(parsed.offers):
+            if offer.id in offers:
+                problems.append(_again(doc, "offers", i, offer.id, offers[offer.id][1]))
+            else:
+                offers[offer.id] = (offer, name)
     if problems:
         raise InputError(problems)
-    return found
+    return found, offers
+
+
+def _again(doc: Document, key: str, i: int, ident: str, first: str) -> Problem:
+    return Problem(
+        doc.source_map.locate((key, i, "id")), f"{key[:-1]} '{ident}' is already defined in {first}"
+    )

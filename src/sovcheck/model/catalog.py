@@ -78,6 +78,9 @@ class ExportControl(_Model):
     # force, and those excepted from that list. Empty: not recorded, the need is unknown.
     licence_required_for: tuple[str, ...] = ()
     except_for: tuple[str, ...] = ()
+    # A rule of `country` that binds items whose supplier is controlled from these countries
+    # wherever they are used (the 2025 US guidance on PRC advanced-computing chips).
+    binds_suppliers_from: tuple[CountryCode, ...] = ()
     sources: Sources
     as_of: dt.date
     notes: str | None = None

@@ -1077,13 +1077,19 @@ class AuditFacts:
     def _export_controls(
         self, countries: frozenset[str], kind: str, chip_type: str | None
     ) -> list[ExportControl]:
-        """The catalog's export rules of these countries that bind a component of this kind
-        (and, for a chip, of this type: all chip rules while the type is not stated)."""
+        """The catalog's export rules that bind a component of this kind (and, for a chip,
+        of this type: all chip rules while the type is not stated): the rules of the
+        countries of its control chain, and rules of other countries that bind what is
+        supplied from one of those (``binds_suppliers_from``)."""
         return [
             rule
-            for country in sorted(countries)
-            for rule in self.catalog.export_controls_of(country)
-            if kind in rule.applies_to
+            for rule in self.catalog.jurisdictions.export_controls
+            if (
+                countries & set(rule.binds_suppliers_from)
+                if rule.binds_suppliers_from
+                else rule.country in countries
+            )
+            and kind in rule.applies_to
             and (chip_type is None or not rule.chip_types or chip_type in rule.chip_types)
         ]
 
