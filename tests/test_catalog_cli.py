@@ -61,5 +61,20 @@ def test_max_fact_age_lists_stale_facts(cli):
     )
     assert json.loads(cli(*args).out)["stale_facts"] == []
     stale = json.loads(cli(*args, "--max-fact-age", "365").out)["stale_facts"]
-    assert {"subject": "law", "id": "us-fisa-702", "as_of": "2024-07-16", "age_days": 860} in stale
+    # the UK Investigatory Powers Act entry was last checked in November 2024
+    assert {
+        "subject": "law",
+        "id": "gb-ipa-2016",
+        "as_of": "2024-11-24",
+        "age_days": 729,
+    } not in stale
+    assert {"subject": "organization", "id": "microsoft-ireland"} not in [
+        {k: f[k] for k in ("subject", "id")} for f in stale
+    ]
+    assert {"subject": "component", "id": "azure-france"} in [
+        {k: f[k] for k in ("subject", "id")} for f in stale
+    ]
+    # FISA §702 was checked on 24 June 2026: older than 30 days, not than a year
+    recent = json.loads(cli(*args, "--max-fact-age", "30").out)["stale_facts"]
+    assert {"subject": "law", "id": "us-fisa-702", "as_of": "2026-06-24", "age_days": 152} in recent
     assert all(f["age_days"] > 365 for f in stale)

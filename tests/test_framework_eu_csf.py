@@ -62,11 +62,15 @@ def test_exclusive_non_eu_control_is_seal_0(tmp_path: Path) -> None:
 
 def test_unknown_evidence_earns_no_seal_2(tmp_path: Path) -> None:
     # a provider whose holders are not recorded: the factor stays unknown, SOV-1 at SEAL-1
-    report = _audit(
-        tmp_path,
+    path = tmp_path / "inventory.yaml"
+    path.write_text(
+        HEAD + "organizations:\n  - {id: frcloud, name: French Cloud, country: FR}\n"
+        "components:\n"
         "  - {id: app, kind: application, name: App, runs_on: [cloud]}\n"
-        "  - {id: cloud, kind: cloud, name: Cloud, supplier: scaleway, location: [FR], certifications: [hds]}\n",
+        "  - {id: cloud, kind: cloud, name: Cloud, supplier: frcloud, location: [FR]}\n",
+        encoding="utf-8",
     )
+    report = audit(path, RUBRIC, include_passed=True)
     holdings = next(f for f in report.findings if f.rule == "CSF-103")
     assert holdings.status is Status.UNKNOWN
     assert _seal(report, "sov-1")[0] == 1
