@@ -56,6 +56,7 @@ def test_fail_under_gates_the_overall_score(cli):
         "actual": overall["actual"],
         "passed": False,
         "source": "command-line",
+        "baseline": None,
     }
     assert overall["actual"] < 90
 

@@ -56,4 +56,4 @@ def test_outside_the_working_directory_and_any_repository_is_a_file_uri(tmp_path
 
 
 def test_standard_input() -> None:
-    assert artifact_location("-").uri == "stdin"
+    assert artifact_location("<stdin>").uri == "stdin"

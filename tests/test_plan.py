@@ -21,6 +21,7 @@ from sovcheck.formats import (
     json_report,
 )
 from sovcheck.load.rubric import load_rubric
+from sovcheck.model.rubric import Severity
 from sovcheck.plan import (
     FailUnder,
     GapReport,
@@ -302,7 +303,17 @@ def test_diff_us_to_trusted_shows_the_data_security_gain() -> None:
     fixed = {(f.rule, f.component): f for f in d.fixed_findings}
     assert fixed[("DS-001", "azure-france")].status_before is not None
     assert fixed[("DS-001", "azure-france")].status_before.value == "fail"
-    assert not d.worse
+    # the new host claims HDS but holds no confirmed qualification: a failing finding on a
+    # component the base did not have, which --fail-on-new (default high) does not let pass
+    assert d.worse_reasons == (
+        "DS-005 fails on scaleway-cloud (high, new), at or above --fail-on-new high",
+    )
+    assert [(f.rule, f.component) for f in d.new_failing] == [
+        ("DS-005", "scaleway-cloud"),
+        ("EC-002", "scaleway-datacenters"),
+    ]
+    assert not diff(_side(US), _side(TRUSTED), fail_on_new=Severity.CRITICAL).worse
+    assert not diff(_side(US), _side(TRUSTED), fail_on_new=None).worse
     assert "azure-france" in d.removed and "scaleway-cloud" in d.added
     changed = {c.id: c.fields for c in d.changed}
     assert changed["hdh-platform"] == ("runs_on", "calls")

@@ -62,7 +62,7 @@ def test_whatif_bad_option_is_exit_2(cli):
 
 
 def test_diff_of_the_hospital_variants_shows_the_data_security_gain(cli):
-    better = cli("diff", HOSPITAL, TRUSTED, *TODAY, "--format", "json")
+    better = cli("diff", HOSPITAL, TRUSTED, *TODAY, "--format", "json", "--fail-on-new", "critical")
     assert better.code == 0
     data = json.loads(better.out)
     ds = next(o for o in data["objectives"] if o["id"] == "data-security")
@@ -81,5 +81,9 @@ def test_diff_accepts_saved_reports(cli, tmp_path):
     cli("audit", HOSPITAL, *TODAY, "--format", "json", "--output", base)
     cli("audit", TRUSTED, *TODAY, "--format", "json", "--output", head)
     result = cli("diff", base, head, "--format", "markdown")
-    assert result.code == 0
+    assert result.code == 1
+    assert "- DS-005 fails on scaleway-cloud (high, new), at or above --fail-on-new high" in (
+        result.out
+    )
+    assert cli("diff", base, head, "--fail-on-new", "none").code == 0
     assert "data-security" in result.out.lower() or "Data security" in result.out

@@ -6,24 +6,30 @@ the command line is wrong (a message names file, line and column; never a traceb
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, assert_never
+from typing import Annotated, TypeVar, assert_never
 
 import typer
 
 from sovcheck import __version__, plan
+from sovcheck import baseline as baseline_module
 from sovcheck import catalog as catalog_module
+from sovcheck import config as config_module
 from sovcheck.audit import AuditOptions, audit_with_facts, build_facts
 from sovcheck.catalog import builtin_catalog
+from sovcheck.config import Config, LoadedConfig
 from sovcheck.errors import InputError, SovcheckError, UsageError
 from sovcheck.formats import (
     NEEDS_FACTS,
@@ -42,15 +48,18 @@ from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
-from sovcheck.load.validation import did_you_mean
+from sovcheck.load.validation import Suggester, did_you_mean
+from sovcheck.load.waivers import LoadedWaivers, check_components, load_waivers
 from sovcheck.model.catalog import Capability
-from sovcheck.model.inventory import RELATIONS, Inventory, Kind
+from sovcheck.model.inventory import RELATIONS, Inventory, Kind, Waiver
 from sovcheck.model.report import Report
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.columns import CLASS_RANK
 from sovcheck.rules.conditions import OPERATORS
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.scoring import GateOptions
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="sovcheck",
@@ -220,13 +229,20 @@ def audit(
     inventories: Annotated[
         list[Path],
         typer.Argument(
-            help="Inventory files (YAML or JSON) or directories holding them.", show_default=False
+            help="Inventory files (YAML or JSON), directories holding them, or - for standard input.",
+            show_default=False,
         ),
     ],
-    rubric: RubricOption = "default",
+    rubric: Annotated[
+        str | None,
+        typer.Option(
+            "--rubric", "-r", help="Shipped rubric id or path to a rubric file.  [default: default]"
+        ),
+    ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.TABLE,
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="Report format.  [default: table]"),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -269,13 +285,75 @@ def audit(
     fail_on: Annotated[
         Severity | None,
         typer.Option(
-            "--fail-on", help="Gate: any failing finding at or above this severity fails."
+            "--fail-on",
+            help="Gate: any failing finding at or above this severity fails (with --baseline: any new one).",
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Accept the findings and failing gates recorded in FILE; gate on what is new or worse.",
+        ),
+    ] = None,
+    create_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--create-baseline",
+            help="Record today's failing and unknown findings and failing gates in FILE; exit 0 unless the input is bad.",
+        ),
+    ] = None,
+    fail_on_new: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-new",
+            metavar="SEVERITY",
+            help="With --baseline: a new failing finding at or above SEVERITY fails (none: no such gate).  [default: high]",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="Waivers kept outside the inventory: a YAML or JSON file with a 'waivers' list.",
+        ),
+    ] = None,
+    severity: Annotated[
+        Severity | None,
+        typer.Option(
+            "--severity",
+            help="List only findings at or above this severity (display only: scores, gates and the JSON report keep all).",
+        ),
+    ] = None,
+    soft_fail: Annotated[
+        bool | None,
+        typer.Option(
+            "--soft-fail/--no-soft-fail",
+            help="Report everything, exit 0 unless the input is bad.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print no report; failing gates go to standard error."),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file (default: .sovcheck.yaml or [tool.sovcheck] in pyproject.toml, found upwards).",
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files.")
+    ] = False,
     today: TodayOption = None,
     show_passed: Annotated[
-        bool, typer.Option("--show-passed", help="List passing findings too.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--show-passed/--hide-passed", help="List passing findings too.", show_default=False
+        ),
+    ] = None,
     max_fact_age: Annotated[
         int | None,
         typer.Option(
@@ -290,82 +368,334 @@ def audit(
     Exit 0 when every gate holds for every inventory, 1 when a gate fails, 2 when an input
     or the command line is wrong; with several inventories, the worst of them.
     """
-    loaded_rubric = load_rubric(rubric)
-    if fail_under is not None:
-        fail_under = _score(str(fail_under), "--fail-under")
-    extras = [_parse_output(spec) for spec in extra_outputs or []]
-    options = AuditOptions(
+    cfg = _config(config, no_config)
+    settings = _audit_settings(
+        cfg,
+        rubric=rubric,
+        output_format=output_format,
+        extra_outputs=extra_outputs,
+        fail_under=fail_under,
+        minimum=minimum,
+        min_level=min_level,
+        fail_on=fail_on,
+        fail_on_new=fail_on_new,
+        baseline=None if create_baseline is not None else baseline,
+        waivers=waivers,
+        severity=severity,
+        soft_fail=soft_fail,
+        show_passed=show_passed,
+        max_fact_age=max_fact_age,
         today=_today(today),
-        gates=GateOptions(
-            fail_under=fail_under,
-            minimums=_parse_minimums(minimum or [], loaded_rubric),
-            min_levels=_parse_min_levels(min_level or [], loaded_rubric),
-            fail_on=fail_on,
-        ),
-        include_passed=show_passed,
-        max_fact_age_days=max_fact_age,
     )
+    if baseline is not None and create_baseline is not None:
+        raise UsageError(
+            "--baseline and --create-baseline: name one (refresh with --create-baseline)"
+        )
     paths = _expand(inventories)
+    if sum(1 for p in paths if str(p) == "-") > 1:
+        raise UsageError("- (standard input) can be read once")
     outputs = [("--output", output)] if output is not None else []
-    outputs += [("--output-format", target) for _, target in extras]
+    outputs += [("--output-format", target) for _, target in settings.extras]
+    if create_baseline is not None:
+        outputs.append(("--create-baseline", create_baseline))
     check_outputs(outputs, paths)
-    formats = {output_format, *(fmt for fmt, _ in extras)}
+    formats = {settings.output_format, *(fmt for fmt, _ in settings.extras)}
     keep_facts = bool(formats & NEEDS_FACTS)
     if keep_facts and len(paths) > 1:
         raise UsageError("--format html takes one inventory")
+    loaded_baseline = baseline_module.load(settings.baseline) if settings.baseline else None
+    loaded_waivers = (
+        load_waivers(settings.waivers, {r.id for r in settings.rubric.rubric.rules})
+        if settings.waivers
+        else None
+    )
+    waived_components: set[str] = set()
+    suggestions: dict[str, str] = {}
     audits: list[tuple[Report, AuditFacts | None]] = []
     worst = 0
     for path in paths:
         try:
-            _progress(f"reading {path}")
+            _progress(f"reading {path}", quiet)
             loaded = _load(path)
-            _progress(f"auditing {len(loaded.inventory.components):,} components of {path}")
-            report, facts = audit_with_facts(loaded, loaded_rubric, builtin_catalog(), options)
+            if loaded_waivers is not None:
+                loaded = _with_waivers(loaded, loaded_waivers.waivers)
+                _match_waivers(loaded_waivers, loaded, waived_components, suggestions)
+            _progress(f"auditing {len(loaded.inventory.components):,} components of {path}", quiet)
+            report, facts = audit_with_facts(
+                loaded, settings.rubric, builtin_catalog(), settings.options
+            )
         except InputError as exc:
             if len(paths) == 1:
                 raise
             _print_error(exc)
             worst = 2
             continue
+        if loaded_baseline is not None and settings.baseline is not None:
+            report = baseline_module.compare(
+                report,
+                loaded_baseline,
+                str(settings.baseline),
+                fail_on_new=settings.fail_on_new,
+            )
         audits.append((report, facts if keep_facts else None))
         worst = max(worst, 0 if report.overall.passed else 1)
-    _progress("writing the report")
+    if loaded_waivers is not None and audits:
+        check_components(loaded_waivers, waived_components, suggestions)
+    _progress("writing the report", quiet)
     if audits:
         many = len(paths) > 1
-        chunks = stream_audits(output_format, audits, many=many)
+        shown = [(_displayed(r, settings.severity), f) for r, f in audits]
         if output is not None:
-            write_atomically(output, chunks, paths)
-        else:
+            write_atomically(output, _stream(settings.output_format, audits, shown, many), paths)
+        elif not quiet:
             sys.stdout.flush()
-            for chunk in chunks:
+            for chunk in _stream(settings.output_format, audits, shown, many):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
-        for fmt, target in extras:
+        for fmt, target in settings.extras:
+            write_atomically(target, _stream(fmt, audits, shown, many), paths, "--output-format")
+        if create_baseline is not None:
             write_atomically(
-                target, stream_audits(fmt, audits, many=many), paths, "--output-format"
+                create_baseline,
+                baseline_module.create([r for r, _ in audits]),
+                paths,
+                "--create-baseline",
             )
-    _progress("")
+        if quiet:
+            _print_failing_gates([r for r, _ in audits])
+    _progress("", quiet)
+    if worst == 1 and (settings.soft_fail or create_baseline is not None):
+        worst = 0
     raise typer.Exit(worst)
 
 
-def _progress(message: str) -> None:
+def _stream(
+    fmt: OutputFormat,
+    audits: list[tuple[Report, AuditFacts | None]],
+    shown: list[tuple[Report, AuditFacts | None]],
+    many: bool,
+) -> Iterator[bytes]:
+    """The JSON report is the record and keeps every finding; the other formats list the
+    findings --severity lets through."""
+    return stream_audits(fmt, audits if fmt is OutputFormat.JSON else shown, many=many)
+
+
+def _displayed(report: Report, severity: Severity | None) -> Report:
+    if severity is None:
+        return report
+    kept = tuple(f for f in report.findings if f.severity.rank >= severity.rank)
+    return (
+        report
+        if len(kept) == len(report.findings)
+        else report.model_copy(update={"findings": kept})
+    )
+
+
+def _print_failing_gates(reports: list[Report]) -> None:
+    for report in reports:
+        for gate in report.gates:
+            if not gate.passed:
+                sys.stderr.write(
+                    f"sovcheck: {report.inventory.path}: gate {gate.id} failed: "
+                    f"{gate.actual} vs {gate.threshold} ({gate.source})\n"
+                )
+
+
+def _match_waivers(
+    waivers: LoadedWaivers, loaded: LoadedInventory, found: set[str], suggestions: dict[str, str]
+) -> None:
+    """Note the waivers file's components that ``loaded`` declares, and for the others a
+    near id of it, to suggest if no inventory declares them."""
+    named = {w.component for w in waivers.waivers if w.component is not None}
+    found.update(c for c in named if c in loaded.component_index)
+    missing = [c for c in sorted(named - found) if not suggestions.get(c)]
+    if missing:
+        suggester = Suggester(sorted(loaded.component_index))
+        for component in missing:
+            suggestions[component] = suggester.did_you_mean(component)
+
+
+def _with_waivers(loaded: LoadedInventory, extra: tuple[Waiver, ...]) -> LoadedInventory:
+    """``loaded`` with the waivers file's entries after its own (an inventory's own waiver
+    of a finding is used first)."""
+    inventory = loaded.inventory.model_copy(update={"waivers": (*loaded.inventory.waivers, *extra)})
+    return dataclasses.replace(loaded, inventory=inventory)
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """The audit's options, command line over configuration file over defaults."""
+
+    rubric: LoadedRubric
+    output_format: OutputFormat
+    extras: list[tuple[OutputFormat, Path]]
+    options: AuditOptions
+    fail_on_new: Severity | None
+    baseline: Path | None
+    waivers: Path | None
+    severity: Severity | None
+    soft_fail: bool
+
+
+def _config(explicit: Path | None, disabled: bool) -> LoadedConfig | None:
+    if explicit is not None and disabled:
+        raise UsageError("--config and --no-config: name one")
+    return config_module.discover(Path.cwd(), explicit, disabled=disabled)
+
+
+def _fail_on_new(text: str, option: str) -> Severity | None:
+    if text == "none":
+        return None
+    try:
+        return Severity(text)
+    except ValueError:
+        choices = [s.value for s in Severity]
+        raise UsageError(
+            f"{option}: '{text}' is not a severity{did_you_mean(text, choices)}; "
+            f"use one of {', '.join(choices)}, or none"
+        ) from None
+
+
+def _rubric_setting(cfg: LoadedConfig | None, rubric: str | None) -> LoadedRubric:
+    """--rubric, else the configuration file's (a path relative to the file), else default."""
+    if rubric is None and cfg is not None and cfg.config.rubric is not None:
+        rubric_id = cfg.resolve_rubric(cfg.config.rubric)
+        return _from_config(cfg, "rubric", lambda: load_rubric(rubric_id))
+    return load_rubric(rubric or "default")
+
+
+def _fail_on_new_setting(cfg: LoadedConfig | None, fail_on_new: str | None) -> Severity | None:
+    if fail_on_new is not None:
+        return _fail_on_new(fail_on_new, "--fail-on-new")
+    configured = cfg.config.fail_on_new if cfg is not None else None
+    if configured is not None:
+        return None if configured == "none" else Severity(configured)
+    return baseline_module.DEFAULT_FAIL_ON_NEW
+
+
+def _from_config(cfg: LoadedConfig, key: str | tuple[str, str], parse: Callable[[], T]) -> T:
+    """``parse()`` of the configuration value at ``key``; its usage errors located in the
+    file (and named by the file's key, not the option's)."""
+    try:
+        return parse()
+    except UsageError as exc:
+        path = (key,) if isinstance(key, str) else key
+        raise cfg.problem(path, exc.text.removeprefix("--")) from None
+
+
+def _audit_settings(
+    cfg: LoadedConfig | None,
+    *,
+    rubric: str | None,
+    output_format: OutputFormat | None,
+    extra_outputs: list[str] | None,
+    fail_under: float | None,
+    minimum: list[str] | None,
+    min_level: list[str] | None,
+    fail_on: Severity | None,
+    fail_on_new: str | None,
+    baseline: Path | None,
+    waivers: Path | None,
+    severity: Severity | None,
+    soft_fail: bool | None,
+    show_passed: bool | None,
+    max_fact_age: int | None,
+    today: dt.date,
+) -> AuditSettings:
+    c = cfg.config if cfg is not None else Config()
+    from_config: set[str] = set()
+    loaded_rubric = _rubric_setting(cfg, rubric)
+    fmt = output_format
+    if fmt is None and cfg is not None and c.format is not None:
+        name = c.format
+        fmt = _from_config(cfg, "format", lambda: _format_name(name))
+    extras: list[tuple[OutputFormat, Path]] = []
+    if extra_outputs is not None:
+        extras = [_parse_output(spec) for spec in extra_outputs]
+    elif cfg is not None:
+        for format_name, target in c.output_format.items():
+            parsed = _from_config(
+                cfg, "output-format", functools.partial(_format_name, format_name)
+            )
+            extras.append((parsed, cfg.resolve(target)))
+    if fail_under is not None:
+        fail_under = _score(str(fail_under), "--fail-under")
+    elif c.fail_under is not None:
+        fail_under = c.fail_under
+        from_config.add("overall")
+    minimums: dict[str, float] = {}
+    if cfg is not None:
+        for key, value in c.min.items():
+            parse = functools.partial(_parse_minimums, [f"{key}={value}"], loaded_rubric)
+            minimums |= _from_config(cfg, ("min", key), parse)
+    from_config.update(f"objective:{k}" for k in minimums)
+    cli_minimums = _parse_minimums(minimum or [], loaded_rubric)
+    from_config.difference_update(f"objective:{k}" for k in cli_minimums)
+    minimums.update(cli_minimums)
+    min_levels: dict[str, int] = {}
+    if cfg is not None:
+        for key, level in c.min_level.items():
+            parse_level = functools.partial(_parse_min_levels, [f"{key}={level}"], loaded_rubric)
+            min_levels |= _from_config(cfg, ("min-level", key), parse_level)
+    from_config.update(f"level:{k}" for k in min_levels)
+    cli_levels = _parse_min_levels(min_level or [], loaded_rubric)
+    from_config.difference_update(f"level:{k}" for k in cli_levels)
+    min_levels.update(cli_levels)
+    if fail_on is None and c.fail_on is not None:
+        fail_on = c.fail_on
+        from_config.add("fail-on")
+    new_gate = _fail_on_new_setting(cfg, fail_on_new)
+    if baseline is None and cfg is not None and c.baseline is not None:
+        baseline = cfg.resolve(c.baseline)
+    if waivers is None and cfg is not None and c.waivers is not None:
+        waivers = cfg.resolve(c.waivers)
+    options = AuditOptions(
+        today=today,
+        gates=GateOptions(
+            fail_under=fail_under,
+            minimums=minimums,
+            min_levels=min_levels,
+            fail_on=fail_on,
+            from_config=frozenset(from_config),
+        ),
+        include_passed=c.show_passed if show_passed is None else show_passed,
+        max_fact_age_days=c.max_fact_age if max_fact_age is None else max_fact_age,
+    )
+    return AuditSettings(
+        rubric=loaded_rubric,
+        output_format=fmt or OutputFormat.TABLE,
+        extras=extras,
+        options=options,
+        fail_on_new=new_gate,
+        baseline=baseline,
+        waivers=waivers,
+        severity=severity if severity is not None else c.severity,
+        soft_fail=c.soft_fail if soft_fail is None else soft_fail,
+    )
+
+
+def _progress(message: str, quiet: bool = False) -> None:
     """What a long run is doing, on the terminal only: never in a report or a pipe."""
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and not quiet:
         sys.stderr.write(f"\r\x1b[Ksovcheck: {message}" if message else "\r\x1b[K")
         sys.stderr.flush()
 
 
 def _parse_output(spec: str) -> tuple[OutputFormat, Path]:
     name, sep, target = spec.partition("=")
-    choices = [f.value for f in OutputFormat]
     if not sep or not target:
         raise UsageError(f"--output-format takes FORMAT=FILE, e.g. sarif=out.sarif (got '{spec}')")
+    return _format_name(name, "--output-format"), Path(target)
+
+
+def _format_name(name: str, option: str = "format") -> OutputFormat:
+    choices = [f.value for f in OutputFormat]
     if name not in choices:
         raise UsageError(
-            f"--output-format: unknown format '{name}'{did_you_mean(name, choices)}; "
+            f"{option}: unknown format '{name}'{did_you_mean(name, choices)}; "
             f"formats: {', '.join(choices)}"
         )
-    return OutputFormat(name), Path(target)
+    return OutputFormat(name)
 
 
 def _expand(arguments: list[Path]) -> list[Path]:
@@ -593,20 +923,45 @@ def diff_command(
     head: Annotated[
         Path, typer.Argument(help="Head inventory or saved JSON report.", show_default=False)
     ],
-    rubric: RubricOption = "default",
+    rubric: Annotated[
+        str | None,
+        typer.Option(
+            "--rubric", "-r", help="Shipped rubric id or path to a rubric file.  [default: default]"
+        ),
+    ] = None,
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Report format.")
     ] = DiffFormat.TABLE,
+    fail_on_new: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-new",
+            metavar="SEVERITY",
+            help="HEAD is worse when it has a failing finding BASE does not have at or above SEVERITY (none: never).  [default: high]",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Configuration file (see audit --help).")
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files.")
+    ] = False,
     today: TodayOption = None,
 ) -> None:
     """Compare two inventories (or saved reports): components, findings, scores, gates.
 
-    Exit 1 when HEAD is worse than BASE on any gate (for pull requests), else 0; 2 on bad input.
+    Exit 1 when HEAD is worse than BASE (for pull requests): a gate that held fails, an
+    objective drops below its threshold, or a failing finding is new at or above
+    --fail-on-new; else 0; 2 on bad input.
     """
-    loaded_rubric, catalog, options = load_rubric(rubric), builtin_catalog(), _audit_options(today)
+    cfg = _config(config, no_config)
+    loaded_rubric = _rubric_setting(cfg, rubric)
+    new_gate = _fail_on_new_setting(cfg, fail_on_new)
+    catalog, options = builtin_catalog(), _audit_options(today)
     report = plan.diff(
         plan.load_side(str(base), loaded_rubric, catalog, options),
         plan.load_side(str(head), loaded_rubric, catalog, options),
+        fail_on_new=new_gate,
     )
     sys.stdout.write(_render_diff(output_format, report))
     raise typer.Exit(1 if report.worse else 0)

@@ -96,6 +96,7 @@ from sovcheck.model.inventory import (
     Relation,
 )
 from sovcheck.model.report import Finding, ObjectiveResult, Overall, Report, Status
+from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
 from sovcheck.rules.values import Unknown
 from sovcheck.scoring import score
@@ -1379,6 +1380,10 @@ class DiffReport(_Model):
     objectives: tuple[ObjectiveChange, ...]
     overall: ScoreChange
     gates: tuple[GateChange, ...]
+    # --fail-on-new: the severity from which a failing finding that BASE did not have
+    # makes HEAD worse (None: no such gate), and those findings, most severe first
+    fail_on_new: Severity | None = None
+    new_failing: tuple[FindingChange, ...] = ()
     worse: bool
     worse_reasons: tuple[str, ...]
     notes: tuple[str, ...]
@@ -1423,8 +1428,13 @@ def _component_changes(
     return tuple(sorted(set(h) - set(b))), tuple(sorted(set(b) - set(h))), tuple(changed)
 
 
-def diff(base: DiffSide, head: DiffSide) -> DiffReport:
-    """What changed from ``base`` to ``head``, and whether ``head`` is worse on any gate."""
+def diff(
+    base: DiffSide, head: DiffSide, *, fail_on_new: Severity | None = Severity.HIGH
+) -> DiffReport:
+    """What changed from ``base`` to ``head``, and whether ``head`` is worse: on any gate,
+    or by a failing finding that ``base`` does not have (new, or not failing there) at or
+    above ``fail_on_new``. A score averaged over many components can hide one new critical
+    failure; this gate does not."""
     notes: list[str] = []
     rb, rh = base.report, head.report
     if (rb.rubric.id, rb.rubric.version) != (rh.rubric.id, rh.rubric.version):
@@ -1449,6 +1459,23 @@ def diff(base: DiffSide, head: DiffSide) -> DiffReport:
     ]
     objectives: list[ObjectiveChange] = []
     reasons: list[str] = []
+    new_failing = sorted(
+        (
+            _finding_change(fb.get(k), f)
+            for k, f in fh.items()
+            if f.status is Status.FAIL and (k not in fb or fb[k].status is not Status.FAIL)
+        ),
+        key=lambda c: (-Severity(c.severity).rank, c.rule, c.component or ""),
+    )
+    new_reasons: list[str] = []
+    if fail_on_new is not None:
+        for c in new_failing:
+            if Severity(c.severity).rank >= fail_on_new.rank:
+                was = "new" if c.status_before is None else f"{c.status_before.value} in base"
+                new_reasons.append(
+                    f"{c.rule} fails on {c.component or '(system)'} ({c.severity}, {was}), "
+                    f"at or above --fail-on-new {fail_on_new.value}"
+                )
     ob = {o.id: o for o in rb.objectives}
     for o in rh.objectives:
         b = ob.get(o.id)
@@ -1515,8 +1542,10 @@ def diff(base: DiffSide, head: DiffSide) -> DiffReport:
         objectives=tuple(objectives),
         overall=overall,
         gates=tuple(gates),
-        worse=bool(reasons),
-        worse_reasons=tuple(sorted(set(reasons))),
+        fail_on_new=fail_on_new,
+        new_failing=tuple(new_failing),
+        worse=bool(reasons or new_reasons),
+        worse_reasons=(*new_reasons, *sorted(set(reasons))),
         notes=tuple(notes),
     )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sovcheck.engine import EngineResult, RuleTally
 from sovcheck.load.rubric import LoadedRubric
@@ -34,6 +35,12 @@ class GateOptions:
     minimums: Mapping[str, float] = field(default_factory=dict)
     min_levels: Mapping[str, int] = field(default_factory=dict)
     fail_on: Severity | None = None
+    # gate ids ("overall", "objective:<id>", "level:<id>", "fail-on") whose threshold came
+    # from a configuration file rather than the command line
+    from_config: frozenset[str] = frozenset()
+
+    def source(self, gate_id: str) -> Literal["command-line", "config"]:
+        return "config" if gate_id in self.from_config else "command-line"
 
 
 def _credits(tally: RuleTally, unknown_credit: float) -> tuple[float | None, float | None]:
@@ -191,7 +198,7 @@ def score(
         source = "rubric"
         if objective.id in options.minimums:
             threshold = options.minimums[objective.id]
-            source = "command-line"
+            source = options.source(f"objective:{objective.id}")
         passed = threshold is None or value + 1e-9 >= threshold
         if threshold is not None:
             gates.append(
@@ -214,7 +221,11 @@ def score(
                     threshold=wanted,
                     actual=level.level if assessed else NOT_ASSESSED,
                     passed=assessed and level.level >= wanted,
-                    source="command-line" if objective.id in options.min_levels else "rubric",
+                    source=(
+                        options.source(f"level:{objective.id}")
+                        if objective.id in options.min_levels
+                        else "rubric"
+                    ),
                 )
             )
         objectives.append(
@@ -253,7 +264,7 @@ def score(
     overall_threshold = rubric.overall_threshold
     source = "rubric"
     if options.fail_under is not None:
-        overall_threshold, source = options.fail_under, "command-line"
+        overall_threshold, source = options.fail_under, options.source("overall")
     if overall_threshold is not None:
         gates.append(
             Gate(
@@ -278,7 +289,7 @@ def score(
                 threshold=options.fail_on.value,
                 actual=worst_all.value if worst_all else "none",
                 passed=worst_all is None or worst_all.rank < options.fail_on.rank,
-                source="command-line",
+                source=options.source("fail-on"),
             )
         )
     overall = Overall(

@@ -35,7 +35,11 @@ def render(report: DiffReport) -> str:
         out += [f"- {r}" for r in report.worse_reasons]
     else:
         out.append("**No gate got worse.**")
+    if report.fail_on_new is not None:
+        out += ["", f"New failing findings at or above `{report.fail_on_new.value}` fail the diff."]
     out.append("")
+    # what a reviewer must see first: what this change adds
+    out += _findings("New findings", report.new_findings)
     rows: list[list[object]] = []
     for o in report.objectives:
         level = (
@@ -65,7 +69,6 @@ def render(report: DiffReport) -> str:
     out += table(["Objective", "Base", "Head", "Change", "Level", "Threshold"], rows)
     out.append("")
     out += _findings("Fixed findings", report.fixed_findings)
-    out += _findings("New findings", report.new_findings)
     out += _findings("Changed findings", report.changed_findings)
     if report.components_compared:
         out.append("### Components")

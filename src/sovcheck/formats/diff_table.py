@@ -60,8 +60,8 @@ def render(report: DiffReport) -> str:
         )
     )
     findings = (
-        _rows("fixed", report.fixed_findings)
-        + _rows("new", report.new_findings)
+        _rows("new", report.new_findings)
+        + _rows("fixed", report.fixed_findings)
         + _rows("changed", report.changed_findings)
     )
     if findings:

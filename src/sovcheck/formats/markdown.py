@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sovcheck.model.report import Finding, Report, Status
+from sovcheck.model.report import BaselineComparison, Finding, Report, Status
 from sovcheck.model.rubric import Severity
 
 MAX_CHARS = 65_535
@@ -141,12 +141,56 @@ def _head(report: Report) -> list[str]:
         out += table(
             ["Gate", "Actual", "Threshold", "Source", "Result"],
             [
-                [_code(g.id), _num(g.actual), _num(g.threshold), g.source, _verdict(g.passed)]
+                [
+                    _code(g.id),
+                    _num(g.actual),
+                    _num(g.threshold),
+                    g.source,
+                    _verdict(g.passed)
+                    + ("" if g.baseline is None else f" (baseline: {_num(g.baseline)})"),
+                ]
                 for g in report.gates
             ],
         )
     else:
         out.append("No gate evaluated.")
+    if report.baseline is not None:
+        out += _baseline(report.baseline)
+    return out
+
+
+def _baseline(b: BaselineComparison) -> list[str]:
+    out = [
+        "",
+        "## Baseline",
+        "",
+        f"{_code(b.file)}: {b.accepted} accepted, {len(b.new)} new, {len(b.left)} left since "
+        "the baseline"
+        + ("" if b.inventory_found else " (it has no entry for this inventory)")
+        + ".",
+    ]
+    if b.new:
+        out += ["", "New:", ""]
+        out += table(
+            ["Status", "Severity", "Rule", "Component", "Line", "Message"],
+            [
+                [
+                    f.status.value,
+                    f.severity.value,
+                    _code(f.rule),
+                    f.component or "(system)",
+                    f.line,
+                    f.message,
+                ]
+                for f in b.new
+            ],
+        )
+    if b.left:
+        out += ["", "Left since the baseline (refresh it with `--create-baseline`):", ""]
+        out += [
+            f"- {_code(f.rule)} on {f.component or '(system)'} (was {f.status.value})"
+            for f in b.left
+        ]
     return out
 
 

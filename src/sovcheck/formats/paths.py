@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from sovcheck.load.document import STDIN
+
 # The SARIF uriBaseId for the repository root, which GitHub code scanning resolves against
 # the checkout.
 SRCROOT = "%SRCROOT%"
-# How an inventory read from standard input is named in reports.
-STDIN_NAME = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def repository_root(directory: Path) -> Path | None:
 @functools.lru_cache(maxsize=256)
 def artifact_location(path: str, cwd: Path | None = None) -> ArtifactLocation:
     """``path`` as given on the command line, relative to its repository root."""
-    if path == STDIN_NAME:
+    if path == STDIN:
         return ArtifactLocation("stdin", None, "stdin")
     here = (cwd or Path.cwd()).resolve()
     absolute = (here / path).resolve()

@@ -6,7 +6,7 @@ import textwrap
 
 from tabulate import tabulate
 
-from sovcheck.model.report import Report, Status
+from sovcheck.model.report import BaselineComparison, Report, Status
 
 _STATUS_ORDER = {
     Status.FAIL: 0,
@@ -20,6 +20,27 @@ WIDTH = 60
 
 def _wrap(text: str, width: int = WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def baseline_lines(b: BaselineComparison) -> list[str]:
+    """What --baseline found: counts, the new findings, the ones that left."""
+    out = [
+        "",
+        f"Baseline {b.file}: {b.accepted} accepted, {len(b.new)} new, "
+        f"{len(b.left)} left since the baseline",
+    ]
+    if not b.inventory_found:
+        out.append("  the baseline has no entry for this inventory: every finding is new")
+    for f in b.new:
+        out.append(
+            f"  new   {f.status.value} {f.severity.value} {f.rule} "
+            f"{f.component or '(system)'} (line {f.line})"
+        )
+    for f in b.left:
+        out.append(f"  left  {f.rule} {f.component or '(system)'} (was {f.status.value})")
+    if b.left:
+        out.append("  refresh the baseline with --create-baseline")
+    return out
 
 
 def render(report: Report) -> str:
@@ -139,12 +160,15 @@ def render(report: Report) -> str:
         out.append(f"Facts older than allowed ({len(report.stale_facts)}); check them again:")
         for fact in report.stale_facts:
             out.append(f"  {fact.subject} {fact.id}: as of {fact.as_of} ({fact.age_days} days)")
+    if report.baseline is not None:
+        out += baseline_lines(report.baseline)
     out.append("")
     out.append(
         "Gates: "
         + (
             "; ".join(
                 f"{g.id} {g.actual} vs {g.threshold} {'ok' if g.passed else 'FAILED'} ({g.source})"
+                + ("" if g.baseline is None else f" [baseline {g.baseline}]")
                 for g in report.gates
             )
             or "none evaluated"

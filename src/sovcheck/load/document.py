@@ -16,6 +16,7 @@ import bisect
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +64,17 @@ class Document:
     text: str
 
 
+# How an input read from standard input (``-`` on the command line) is named.
+STDIN = "<stdin>"
+
+
 def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
-    """Read and parse ``path`` (YAML unless it ends in ``.json``)."""
+    """Read and parse ``path`` (YAML unless it ends in ``.json``); ``-`` reads standard
+    input, JSON when its text starts with ``{``, else YAML."""
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read()
+        as_json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+        return parse_document(raw, display_name or STDIN, as_json=as_json)
     name = display_name or str(path)
     raw = read_input(Path(path), name)
     return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))

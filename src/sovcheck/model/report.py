@@ -132,11 +132,14 @@ class Overall(_Model):
 
 class Gate(_Model):
     id: str
-    kind: Literal["objective", "overall", "severity", "level"]
+    kind: Literal["objective", "overall", "severity", "level", "baseline"]
     threshold: float | str
     actual: float | str
     passed: bool
-    source: Literal["rubric", "command-line"]
+    source: Literal["rubric", "command-line", "config", "baseline"]
+    # With --baseline, a gate that already failed when the baseline was made: the value it
+    # had then. The gate holds while it is no worse than that.
+    baseline: float | str | None = None
 
 
 class Unknown(_Model):
@@ -228,6 +231,25 @@ class InferredFact(_Model):
     how: str
 
 
+class BaselineFinding(_Model):
+    rule: str
+    component: str | None
+    status: Status
+    severity: Severity
+    message: str
+    line: int | None  # in the inventory; None for a finding that has left
+
+
+class BaselineComparison(_Model):
+    """What ``--baseline`` found: findings it accepts, new ones, and ones that left."""
+
+    file: str
+    inventory_found: bool  # False: the baseline has no entry for this inventory
+    accepted: int
+    new: tuple[BaselineFinding, ...]
+    left: tuple[BaselineFinding, ...]
+
+
 class Report(_Model):
     report_version: int = REPORT_VERSION
     tool: ToolInfo
@@ -245,3 +267,4 @@ class Report(_Model):
     stale_facts: tuple[FactAge, ...] = ()
     inferred: tuple[InferredFact, ...] = ()
     warnings: tuple[AuditWarning, ...] = ()
+    baseline: BaselineComparison | None = None
