@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import xmlschema
 
 from sovcheck.audit import AuditOptions, run_audit
 from sovcheck.catalog import builtin_catalog
@@ -19,6 +21,7 @@ from sovcheck.model.report import Report
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORIES = ROOT / "inventories"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2026, 11, 23)
 UPDATE_GOLDEN = os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1"
 
@@ -94,3 +97,16 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"differs from golden {name}"
+
+
+@functools.cache
+def junit_schema() -> xmlschema.XMLSchema:
+    """The Jenkins JUnit schema pytest validates its own reports with (tests/data/README.md);
+    it imports nothing, and no other resource may be read for it."""
+    with (DATA / "junit-10.xsd").open(encoding="utf-8") as f:
+        return xmlschema.XMLSchema(f, allow="none")
+
+
+def check_junit(text: str) -> None:
+    """``text`` is a JUnit document valid against the Jenkins schema."""
+    junit_schema().validate(text)

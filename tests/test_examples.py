@@ -8,12 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_junit
 
 BIN = Path(sys.executable).parent
 
@@ -88,6 +89,12 @@ def test_gitlab_job(workdir):
     assert result.returncode == 1, result.stderr
     junit = (workdir / job["artifacts"]["reports"]["junit"]).read_text(encoding="utf-8")
     assert junit.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    check_junit(junit)
+    inventories = sorted(
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "inventories").glob("*.yaml")
+    )
+    suites = ET.fromstring(junit).findall("testsuite")
+    assert sorted({s.get("file") for s in suites}) == inventories
     assert (workdir / "sovcheck.md").read_text(encoding="utf-8").startswith("# ")
 
 

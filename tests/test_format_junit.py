@@ -1,4 +1,5 @@
-"""JUnit XML output: what GitLab and Jenkins read back (suites, cases, counts)."""
+"""JUnit XML output: what GitLab and Jenkins read back (suites, cases, counts), valid
+against the Jenkins schema (tests/data/junit-10.xsd)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from sovcheck.formats import junit
 from sovcheck.model.report import Report, Status
-from tests.conftest import audit, check_golden
+from tests.conftest import audit, check_golden, check_junit
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIVERS = """
@@ -22,8 +23,9 @@ waivers:
 
 
 def check_counts(root: ET.Element) -> None:
-    """Every count attribute agrees with the elements, as CI parsers recompute them."""
-    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    """Every count attribute agrees with the elements, as CI parsers recompute them; a
+    suite's cases are named after its objective."""
+    totals = {"tests": 0, "failures": 0}
     for suite in root.iter("testsuite"):
         cases = suite.findall("testcase")
         failures = sum(1 for c in cases if c.find("failure") is not None)
@@ -34,16 +36,23 @@ def check_counts(root: ET.Element) -> None:
         assert suite.get("errors") == "0"
         totals["tests"] += len(cases)
         totals["failures"] += failures
-        totals["skipped"] += skipped
+        inventory, _, objective = (suite.get("name") or "").rpartition(":")
+        assert suite.get("file")
+        assert not inventory or inventory == suite.get("file")
+        classname = f"sovcheck.{objective}"
         for case in cases:
-            assert case.get("classname") == f"sovcheck.{suite.get('name')}"
+            assert case.get("classname") == classname
             assert case.get("name")
+            assert set(case.attrib) == {"name", "classname"}  # the schema allows no file, line
     for key, value in totals.items():
         assert root.get(key) == str(value)
+    assert root.get("skipped") is None  # not allowed on <testsuites>; each suite has its own
 
 
 def test_golden(hospital: Report) -> None:
-    check_golden("formats/hospital-us-cloud.junit.xml", junit.render(hospital))
+    text = junit.render(hospital)
+    check_junit(text)
+    check_golden("formats/hospital-us-cloud.junit.xml", text)
 
 
 @pytest.mark.parametrize(
@@ -52,6 +61,7 @@ def test_golden(hospital: Report) -> None:
 def test_counts_parse_back(in_root: None, inventory: str) -> None:
     report = audit(inventory)
     text = junit.render(report)
+    check_junit(text)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
     root = ET.fromstring(text.encode("utf-8"))
     check_counts(root)
@@ -63,20 +73,20 @@ def test_counts_parse_back(in_root: None, inventory: str) -> None:
 def test_hospital_cases(hospital: Report) -> None:
     root = ET.fromstring(junit.render(hospital).encode("utf-8"))
     assert root.get("failures") == "36"
-    assert root.get("skipped") == "0"
+    assert [s.get("skipped") for s in root.iter("testsuite")] == ["0"] * 5
     suite = root.find("testsuite[@name='data-security']")
     assert suite is not None
+    assert suite.get("file") == "inventories/hospital-us-cloud.yaml"
     case = suite.find("testcase[@name='DS-001 azure-france']")
     assert case is not None
-    assert case.get("classname") == "sovcheck.data-security"
-    assert case.get("file") == "inventories/hospital-us-cloud.yaml"
-    assert case.get("line") == "88"
+    assert case.attrib == {"name": "DS-001 azure-france", "classname": "sovcheck.data-security"}
     failure = case.find("failure")
     assert failure is not None
     assert failure.get("type") == "fail"
     assert failure.get("message", "").startswith("restricted data reaches azure-france")
     body = failure.text or ""
     assert "path: hdh-platform → azure-france" in body
+    assert "location: inventories/hospital-us-cloud.yaml:88:5" in body  # the line is in the text
     assert "remediation: Move the processing" in body
     unknown = suite.find("testcase[@name='DS-004 microsoft-authentication']/failure")
     assert unknown is not None and unknown.get("type") == "unknown"
@@ -102,7 +112,9 @@ def test_include_passed_lists_passes_without_double_counting(in_root: None) -> N
     full = audit("inventories/hospital-us-cloud.yaml", include_passed=True)
     short = audit("inventories/hospital-us-cloud.yaml")
     assert any(f.status is Status.PASS for f in full.findings)
-    root_full = ET.fromstring(junit.render(full).encode("utf-8"))
+    text = junit.render(full)
+    check_junit(text)
+    root_full = ET.fromstring(text.encode("utf-8"))
     root_short = ET.fromstring(junit.render(short).encode("utf-8"))
     check_counts(root_full)
     assert root_full.get("failures") == root_short.get("failures")
@@ -121,10 +133,12 @@ def test_waived_is_skipped_and_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     report = audit("waived.yaml")
     out = junit.render(report)
+    check_junit(out)
     assert "&lt;see ticket 42&gt; &amp; co" in out
     root = ET.fromstring(out.encode("utf-8"))
     check_counts(root)
-    assert root.get("skipped") == "1"
+    assert root.find("testsuite[@name='data-security']").get("skipped") == "1"  # type: ignore[union-attr]
+    assert sum(int(s.get("skipped") or 0) for s in root.iter("testsuite")) == 1
     assert root.get("failures") == "35"
     skipped = root.find(".//testcase[@name='DS-001 azure-france']/skipped")
     assert skipped is not None
