@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,11 @@ def test_gitlab_job(workdir):
     junit = (workdir / job["artifacts"]["reports"]["junit"]).read_text(encoding="utf-8")
     assert junit.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
     check_junit(junit)
+    # GitLab keeps only the first of tests with the same names: every inventory has its own
+    cases = Counter(
+        (c.get("classname"), c.get("name")) for c in ET.fromstring(junit).iter("testcase")
+    )
+    assert max(cases.values()) == 1
     inventories = sorted(
         p.relative_to(ROOT).as_posix() for p in (ROOT / "inventories").glob("*.yaml")
     )

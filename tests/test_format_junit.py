@@ -3,7 +3,9 @@ against the Jenkins schema (tests/data/junit-10.xsd)."""
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ waivers:
 
 def check_counts(root: ET.Element) -> None:
     """Every count attribute agrees with the elements, as CI parsers recompute them; a
-    suite's cases are named after its objective."""
+    suite's cases are named after its objective (and its inventory, with several)."""
     totals = {"tests": 0, "failures": 0}
     for suite in root.iter("testsuite"):
         cases = suite.findall("testcase")
@@ -39,7 +41,7 @@ def check_counts(root: ET.Element) -> None:
         inventory, _, objective = (suite.get("name") or "").rpartition(":")
         assert suite.get("file")
         assert not inventory or inventory == suite.get("file")
-        classname = f"sovcheck.{objective}"
+        classname = f"sovcheck.{inventory}.{objective}" if inventory else f"sovcheck.{objective}"
         for case in cases:
             assert case.get("classname") == classname
             assert case.get("name")
@@ -147,3 +149,51 @@ def test_waived_is_skipped_and_escaped(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_deterministic(hospital: Report) -> None:
     assert junit.render(hospital) == junit.render(hospital)
+
+
+def two_inventories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Report]:
+    """The hospital inventory twice in one repository, at ``a/`` and ``b/``: the same
+    rules fail on the same component ids in both. Audited from ``a/``, so that paths come
+    out relative to the repository root, not to the working directory."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    for sub in ("a", "b"):
+        (root / sub).mkdir()
+        shutil.copy(ROOT / "inventories" / "hospital-us-cloud.yaml", root / sub / "inv.yaml")
+    monkeypatch.chdir(root / "a")
+    return [audit("inv.yaml"), audit("../b/inv.yaml")]
+
+
+def test_several_inventories_give_distinct_class_and_test_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = two_inventories(tmp_path, monkeypatch)
+    text = junit.render_many(reports)
+    check_junit(text)
+    assert text == junit.render_many(reports)
+    doc = ET.fromstring(text.encode("utf-8"))
+    check_counts(doc)
+    suites = doc.findall("testsuite")
+    assert [s.get("file") for s in suites] == ["a/inv.yaml"] * 5 + ["b/inv.yaml"] * 5
+    assert suites[0].get("name") == "a/inv.yaml:data-security"
+    assert suites[5].get("name") == "b/inv.yaml:data-security"
+    cases = list(doc.iter("testcase"))
+    keys = Counter((c.get("classname"), c.get("name")) for c in cases)
+    assert max(keys.values()) == 1, [k for k, n in keys.items() if n > 1]
+    classes = [{c.get("classname") for c in s.iter("testcase")} for s in suites]
+    assert classes[0] == {"sovcheck.a/inv.yaml.data-security"}
+    assert classes[5] == {"sovcheck.b/inv.yaml.data-security"}
+    # the same test names in each inventory, told apart by their class
+    names = [[c.get("name") for c in s.iter("testcase")] for s in suites]
+    assert names[:5] == names[5:]
+    assert "DS-001 azure-france" in names[0]
+    bodies = [c.findtext("failure") or "" for c in cases if c.get("name") == "DS-001 azure-france"]
+    locations = [line for b in bodies for line in b.splitlines() if line.startswith("location:")]
+    assert locations == ["location: a/inv.yaml:88:5", "location: b/inv.yaml:88:5"]
+
+
+def test_one_inventory_keeps_short_class_names(hospital: Report) -> None:
+    doc = ET.fromstring(junit.render_many([hospital]).encode("utf-8"))
+    assert {c.get("classname") for c in doc.iter("testcase")} == {
+        f"sovcheck.{o.id}" for o in hospital.objectives
+    }

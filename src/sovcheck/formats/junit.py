@@ -17,8 +17,11 @@ to the repository root; one ``<testcase>`` per rule and component that needs att
   passes the report does not list are summed up in one passing testcase per rule,
   named ``RULE-ID (N passing)``.
 
-With several inventories in one document, suite names are ``<inventory>:<objective>``
-(the inventory relative to the repository root).
+With several inventories in one document, suite names are ``<inventory>:<objective>`` and
+classnames ``sovcheck.<inventory>.<objective>`` (the inventory relative to the repository
+root), so two inventories that share rules and component ids give distinct tests: GitLab
+keeps only the first of tests with the same names and shows the classname as the suite;
+Jenkins takes what follows a classname's last dot as the class, here the objective.
 
 The schema allows no ``file`` or ``line`` on a testcase and no ``skipped`` count on
 ``<testsuites>``, so there are none: each suite has its own count, and the inventory is
@@ -174,8 +177,10 @@ def _suites(root: ET.Element, report: Report, relative: _Relative, *, several: b
     inventory = relative(report.inventory.path)
     total = _Counts()
     for k, objective in enumerate(report.objectives):
-        name = f"{inventory}:{objective.id}" if several else objective.id
-        classname = f"sovcheck.{objective.id}"
+        if several:
+            name, classname = f"{inventory}:{objective.id}", f"sovcheck.{inventory}.{objective.id}"
+        else:
+            name, classname = objective.id, f"sovcheck.{objective.id}"
         suite = ET.SubElement(root, "testsuite", {"name": name})
         _properties(suite, objective)
         counts = _Counts()
@@ -193,8 +198,8 @@ def _suites(root: ET.Element, report: Report, relative: _Relative, *, several: b
 
 
 def to_element(reports: Sequence[Report]) -> ET.Element:
-    """A ``<testsuites>`` document; with several inventories, suite names start with the
-    inventory's path."""
+    """A ``<testsuites>`` document; with several inventories, suite names and classnames
+    carry the inventory's path."""
     name = reports[0].inventory.system if len(reports) == 1 else f"{len(reports)} inventories"
     root = ET.Element("testsuites", {"name": f"sovcheck {_clean(name)}"})
     total = _Counts()
