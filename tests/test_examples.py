@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import ROOT, check_junit
+from tests.conftest import ROOT, check_codequality, check_junit
 
 BIN = Path(sys.executable).parent
 
@@ -101,6 +101,9 @@ def test_gitlab_job(workdir):
     )
     suites = ET.fromstring(junit).findall("testsuite")
     assert sorted({s.get("file") for s in suites}) == inventories
+    quality = (workdir / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8")
+    issues = check_codequality(quality)
+    assert sorted({i["location"]["path"] for i in issues}) == inventories
     assert (workdir / "sovcheck.md").read_text(encoding="utf-8").startswith("# ")
 
 
