@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
+import xmlschema
 
 from sovcheck.audit import AuditOptions, run_audit
 from sovcheck.catalog import builtin_catalog
@@ -19,6 +24,7 @@ from sovcheck.model.report import Report
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORIES = ROOT / "inventories"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2026, 11, 23)
 UPDATE_GOLDEN = os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1"
 
@@ -94,3 +100,48 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"differs from golden {name}"
+
+
+@functools.cache
+def junit_schema() -> xmlschema.XMLSchema:
+    """The Jenkins JUnit schema pytest validates its own reports with (tests/data/README.md);
+    it imports nothing, and no other resource may be read for it."""
+    with (DATA / "junit-10.xsd").open(encoding="utf-8") as f:
+        return xmlschema.XMLSchema(f, allow="none")
+
+
+def check_junit(text: str) -> None:
+    """``text`` is a JUnit document valid against the Jenkins schema."""
+    junit_schema().validate(text)
+
+
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+@functools.cache
+def gitlab_codequality_validator() -> jsonschema.Draft7Validator:
+    """GitLab's schema of one Code Quality issue (tests/data/README.md)."""
+    schema = json.loads((DATA / "gitlab-codeclimate.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft7Validator(schema)
+
+
+def check_codequality(text: str) -> list[dict[str, Any]]:
+    """``text`` is a report GitLab takes whole: an array whose every issue passes GitLab's
+    schema (its parser stops at the first that does not), with the documented fields."""
+    assert text.endswith("\n") and not text.startswith("\ufeff")
+    issues = json.loads(text)
+    assert isinstance(issues, list)
+    validator = gitlab_codequality_validator()
+    for issue in issues:
+        validator.validate(issue)
+        # what GitLab's documentation lists, beyond what its schema checks
+        assert issue["check_name"].startswith("sovcheck/")
+        assert issue["severity"] in GITLAB_SEVERITIES
+        assert "\n" not in issue["description"]
+        path = issue["location"]["path"]
+        assert path and not path.startswith("/") and "\\" not in path
+        assert isinstance(issue["location"]["lines"]["begin"], int)
+        assert issue["location"]["lines"]["begin"] >= 1
+    fingerprints = [i["fingerprint"] for i in issues]
+    assert len(set(fingerprints)) == len(fingerprints)  # GitLab keeps one per fingerprint
+    return issues

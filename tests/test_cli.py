@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 from ruamel.yaml import YAML
 
-from tests.conftest import check_golden
+from tests.conftest import check_golden, check_junit
 
 HOSPITAL = "inventories/hospital-us-cloud.yaml"
 TRUSTED = "inventories/hospital-trusted-cloud.yaml"
@@ -200,6 +200,7 @@ def test_output_formats_write_several_files_and_keep_the_table(cli, tmp_path):
     assert "Verdict: FAIL" in result.out
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert junit.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    check_junit(junit.read_text(encoding="utf-8"))
 
 
 def test_output_format_usage_errors(cli):

@@ -8,12 +8,14 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_codequality, check_junit
 
 BIN = Path(sys.executable).parent
 
@@ -190,6 +192,20 @@ def test_gitlab_job(workdir):
     assert result.returncode == 0, result.stderr
     junit = (workdir / job["artifacts"]["reports"]["junit"]).read_text(encoding="utf-8")
     assert junit.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    check_junit(junit)
+    # GitLab keeps only the first of tests with the same names: every inventory has its own
+    cases = Counter(
+        (c.get("classname"), c.get("name")) for c in ET.fromstring(junit).iter("testcase")
+    )
+    assert max(cases.values()) == 1
+    inventories = sorted(
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "inventories").glob("*.yaml")
+    )
+    suites = ET.fromstring(junit).findall("testsuite")
+    assert sorted({s.get("file") for s in suites}) == inventories
+    quality = (workdir / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8")
+    issues = check_codequality(quality)
+    assert sorted({i["location"]["path"] for i in issues}) == inventories
     assert (workdir / "sovcheck.md").read_text(encoding="utf-8").startswith("# ")
     add_us_api(workdir)
     assert run(line, workdir).returncode == 1

@@ -10,7 +10,7 @@ import jsonschema
 
 from sovcheck.formats import junit, markdown, sarif, table
 from sovcheck.model.report import Report, Status
-from tests.conftest import ROOT, audit
+from tests.conftest import ROOT, audit, check_junit
 
 SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
@@ -54,6 +54,7 @@ def test_passing_findings_read_as_evidence_in_every_format(in_root: None) -> Non
     assert all(r["level"] == "none" for r in passes)
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema).validate(json.loads(sarif.render(report)))
+    check_junit(junit.render(report))
     root = ET.fromstring(junit.render(report).encode("utf-8"))
     case = root.find(".//testcase[@name='DS-001 scaleway-cloud']")
     assert case is not None and len(case) == 0  # a passing test case
@@ -107,6 +108,7 @@ def test_an_override_of_the_catalog_and_an_unreachable_component_are_warned_ever
     assert notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema).validate(json.loads(sarif.render(report)))
+    check_junit(junit.render(report))
     err = ET.fromstring(junit.render(report).encode("utf-8")).find("testsuite/system-err")
     assert err is not None and "organization microsoft" in (err.text or "")
 

@@ -1,7 +1,7 @@
 """Renderers: each module has a pure ``render(report) -> str``; none prints.
 
-Formats that can hold several audits in one file (JSON, SARIF, JUnit) also have
-``render_many(reports) -> str``; the others are concatenated.
+Formats that can hold several audits in one file (JSON, SARIF, JUnit, GitLab Code Quality)
+also have ``render_many(reports) -> str``; the others are concatenated.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     SARIF = "sarif"
     JUNIT = "junit"
+    CODEQUALITY = "codequality"
     MARKDOWN = "markdown"
     HTML = "html"
 
@@ -30,7 +31,7 @@ NEEDS_FACTS = frozenset({OutputFormat.HTML})
 
 
 def _module(fmt: OutputFormat) -> ModuleType:
-    from sovcheck.formats import json_report, junit, markdown, sarif, table
+    from sovcheck.formats import codequality, json_report, junit, markdown, sarif, table
 
     if fmt is OutputFormat.TABLE:
         return table
@@ -40,6 +41,8 @@ def _module(fmt: OutputFormat) -> ModuleType:
         return sarif
     if fmt is OutputFormat.JUNIT:
         return junit
+    if fmt is OutputFormat.CODEQUALITY:
+        return codequality
     if fmt is OutputFormat.MARKDOWN:
         return markdown
     if fmt is OutputFormat.HTML:
