@@ -159,7 +159,7 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         result["suppressions"] = [
             {
                 "kind": "external",
-                "state": "accepted",
+                "status": "accepted",
                 "justification": f.waiver_reason or "waived in the inventory",
             }
         ]
