@@ -87,6 +87,9 @@ def problems(log: dict[str, Any]) -> list[str]:
     found += [
         f"{where}: a region without startLine" for where, r in regions(log) if "startLine" not in r
     ]
+    # GitHub's "SARIF support" page lists $schema as required.
+    if "$schema" not in log:
+        found.append("no $schema")
     runs = log.get("runs", [])
     if len(runs) > MAX_RUNS:
         found.append(f"{len(runs)} runs, more than {MAX_RUNS}")

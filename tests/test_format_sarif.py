@@ -47,6 +47,9 @@ def test_github_accepts_the_log_of_each_inventory(
 ) -> None:
     data = github_sarif.check(sarif.render(audit(inventory, include_passed=show_passed)))
     assert data["version"] == "2.1.0"
+    assert data["$schema"] == (
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    )
 
 
 def test_github_accepts_the_log_of_several_inventories(in_root: None) -> None:
@@ -55,12 +58,15 @@ def test_github_accepts_the_log_of_several_inventories(in_root: None) -> None:
 
 def test_the_schema_is_the_one_github_uploads_with() -> None:
     # It is really the SARIF schema, not something that accepts anything ...
-    assert github_sarif.problems({"version": "2.1.0"})
-    assert github_sarif.problems({"version": "2.0.0", "runs": []})
-    assert not github_sarif.problems({"version": "2.1.0", "runs": []})
+    schema = {"$schema": sarif.SCHEMA_URI}
+    assert github_sarif.problems({**schema, "version": "2.1.0"})
+    assert github_sarif.problems({**schema, "version": "2.0.0", "runs": []})
+    assert not github_sarif.problems({**schema, "version": "2.1.0", "runs": []})
+    assert github_sarif.problems({"version": "2.1.0", "runs": []}) == ["no $schema"]
     # ... of the standard with its errata: a suppression has a status, not the draft's state.
     result = {"message": {"text": "m"}, "suppressions": [{"kind": "external"}]}
-    log: dict[str, Any] = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}}]}
+    log: dict[str, Any] = {**schema, "version": "2.1.0"}
+    log["runs"] = [{"tool": {"driver": {"name": "t"}}}]
     log["runs"][0]["results"] = [result]
     assert not github_sarif.problems(log)
     result["suppressions"][0]["status"] = "accepted"

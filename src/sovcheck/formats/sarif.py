@@ -12,7 +12,8 @@ Each result points at the inventory line that declares the component at fault an
 the identity of a finding does not depend on its line or message, so editing the inventory
 does not open a new alert for the same problem.
 
-No host names are written (no ``$schema``, no ``informationUri``): the file names only the
+``$schema`` is the schema OASIS published with SARIF 2.1.0 Errata 01, the edition GitHub
+validates against; no other host is named (no ``informationUri``). The file names only the
 inventory, relative to the directory the audit ran in.
 """
 
@@ -30,6 +31,10 @@ from sovcheck.model.report import Finding, Report, RuleSummary, Status
 from sovcheck.model.rubric import Severity
 
 SARIF_VERSION = "2.1.0"
+# OASIS SARIF 2.1.0 Errata 01 (OASIS Standard, 28 August 2023), its published schema.
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 FINGERPRINT_KEY = "sovcheck/v1"
 SYSTEM = "(system)"
 
@@ -224,7 +229,7 @@ def _run(report: Report) -> dict[str, Any]:
 
 def to_data(reports: Sequence[Report]) -> dict[str, Any]:
     """One SARIF log with one run per audited inventory."""
-    return {"version": SARIF_VERSION, "runs": [_run(r) for r in reports]}
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [_run(r) for r in reports]}
 
 
 def render_many(reports: Sequence[Report]) -> str:
