@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from sovcheck.formats import sarif
 from sovcheck.model.report import Report, Status
 from tests import github_sarif
-from tests.conftest import audit, check_golden
+from tests.conftest import Result, audit, check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORIES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "inventories").glob("*.yaml"))
@@ -120,7 +122,10 @@ def test_results_are_the_findings_to_attend_to(hospital: Report) -> None:
         assert result["ruleId"] == finding.rule
         assert rules[result["ruleIndex"]]["id"] == finding.rule
         loc = result["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uri"] == "inventories/hospital-us-cloud.yaml"
+        assert loc["artifactLocation"] == {
+            "uri": "inventories/hospital-us-cloud.yaml",
+            "uriBaseId": "%SRCROOT%",
+        }
         assert loc["region"]["startLine"] == finding.location.line
         assert loc["region"]["startColumn"] == finding.location.column
     unknown = [r for r in results if r["properties"]["status"] == "unknown"]
@@ -210,17 +215,57 @@ def test_waived_finding_carries_an_external_suppression(
     assert ti006 and all("suppressions" not in r for r in ti006)
 
 
-@pytest.mark.parametrize(
-    ("given", "uri"),
-    [
-        ("inventories/x.yaml", "inventories/x.yaml"),
-        ("./inventories/x.yaml", "inventories/x.yaml"),
-        (".\\inventories\\x.yaml", "inventories/x.yaml"),
-        ("a dir/x#1.yaml", "a%20dir/x%231.yaml"),
-    ],
-)
-def test_artifact_uri(given: str, uri: str) -> None:
-    assert sarif.artifact_uri(given) == uri
+def _locations(log: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every artifactLocation of the log."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "artifactLocation":
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(log)
+    return found
+
+
+def test_paths_are_relative_to_the_repository_root_wherever_sovcheck_runs(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "docs").mkdir()
+    folder = root / "infra" / "sov inventories"
+    folder.mkdir(parents=True)
+    target = folder / "hospital.yaml"
+    shutil.copy(ROOT / "inventories" / "hospital-us-cloud.yaml", target)
+    outputs = set()
+    for cwd, given in [
+        (root, "infra/sov inventories/hospital.yaml"),
+        (root / "docs", "../infra/sov inventories/hospital.yaml"),
+        (folder, "./hospital.yaml"),
+        (tmp_path, str(target)),
+    ]:
+        monkeypatch.chdir(cwd)
+        result = cli("audit", given, "--format", "sarif", "--today", "2026-11-23")
+        assert result.code == 1, result.err
+        outputs.add(result.out)
+    (out,) = outputs  # the same bytes, from wherever it ran
+    assert str(tmp_path) not in out and "file:" not in out
+    log = github_sarif.check(out)
+    uri = "infra/sov%20inventories/hospital.yaml"
+    locations = _locations(log)
+    assert locations and all(loc == {"uri": uri, "uriBaseId": "%SRCROOT%"} for loc in locations), (
+        locations
+    )
+    run = log["runs"][0]
+    assert "originalUriBaseIds" not in run
+    assert run["automationDetails"]["id"] == f"sovcheck/{uri}/"
+    assert run["properties"]["inventory"] == uri
 
 
 def test_deterministic(hospital: Report) -> None:

@@ -12,9 +12,12 @@ Each result points at the inventory line that declares the component at fault an
 the identity of a finding does not depend on its line or message, so editing the inventory
 does not open a new alert for the same problem.
 
-``$schema`` is the schema OASIS published with SARIF 2.1.0 Errata 01, the edition GitHub
-validates against; no other host is named (no ``informationUri``). The file names only the
-inventory, relative to the directory the audit ran in.
+Paths are relative to the repository root (``uriBaseId`` ``%SRCROOT%``, which code scanning
+resolves against the checkout), wherever sovcheck ran from and however the inventory was
+named: the same audit gives the same bytes on any checkout. No ``originalUriBaseIds``
+says where the root was on this machine. ``$schema`` is the schema OASIS published with
+SARIF 2.1.0 Errata 01, the edition GitHub validates against; no other host is named (no
+``informationUri``).
 """
 
 from __future__ import annotations
@@ -23,10 +26,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
+from sovcheck.formats import paths
 from sovcheck.model.report import Finding, Report, RuleSummary, Status
 from sovcheck.model.rubric import Severity
 
@@ -64,19 +66,13 @@ def fingerprint(rule: str, component: str | None) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def artifact_uri(path: str) -> str:
-    """A path as given on the command line, as a relative URI reference.
-
-    Backslashes become slashes and a leading ``./`` goes; characters that a URI cannot
-    hold (spaces, ``#``, ``%``...) are percent-encoded. An absolute path stays absolute:
-    only the caller knows the repository root.
-    """
-    text = path.replace("\\", "/")
-    posix = PurePosixPath(text)
-    text = posix.as_posix()
-    while text.startswith("./"):
-        text = text[2:]
-    return quote(text, safe="/-._~")
+def artifact_location(path: str) -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for an inventory path as given on the command line:
+    relative to the repository root, with ``uriBaseId`` ``%SRCROOT%``."""
+    location = paths.artifact_location(path)
+    if location.base_id is None:
+        return {"uri": location.uri}
+    return {"uri": location.uri, "uriBaseId": location.base_id}
 
 
 def _rule_name(title: str) -> str:
@@ -143,7 +139,7 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(f.location.file)},
+                    "artifactLocation": artifact_location(f.location.file),
                     "region": {
                         "startLine": max(1, f.location.line),
                         "startColumn": max(1, f.location.column),
@@ -185,7 +181,7 @@ def _invocation(report: Report) -> dict[str, Any]:
             note["locations"] = [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(w.location.file)},
+                        "artifactLocation": artifact_location(w.location.file),
                         "region": {
                             "startLine": max(1, w.location.line),
                             "startColumn": max(1, w.location.column),
@@ -202,6 +198,7 @@ def _invocation(report: Report) -> dict[str, Any]:
 
 def _run(report: Report) -> dict[str, Any]:
     index = {s.id: i for i, s in enumerate(report.rules)}
+    inventory = paths.artifact_location(report.inventory.path).uri
     reported: Iterable[Finding] = (f for f in report.findings if f.status in REPORTED)
     return {
         "tool": {
@@ -211,12 +208,12 @@ def _run(report: Report) -> dict[str, Any]:
                 "rules": [_descriptor(s) for s in report.rules],
             }
         },
-        "automationDetails": {"id": f"sovcheck/{artifact_uri(report.inventory.path)}/"},
+        "automationDetails": {"id": f"sovcheck/{inventory}/"},
         "columnKind": "unicodeCodePoints",
         "invocations": [_invocation(report)],
         "results": [_result(f, index[f.rule]) for f in reported],
         "properties": {
-            "inventory": artifact_uri(report.inventory.path),
+            "inventory": inventory,
             "inventorySha256": report.inventory.sha256,
             "system": report.inventory.system,
             "rubric": f"{report.rubric.id} v{report.rubric.version}",
