@@ -125,6 +125,7 @@ def test_results_are_the_findings_to_attend_to(hospital: Report) -> None:
         assert loc["artifactLocation"] == {
             "uri": "inventories/hospital-us-cloud.yaml",
             "uriBaseId": "%SRCROOT%",
+            "index": 0,
         }
         assert loc["region"]["startLine"] == finding.location.line
         assert loc["region"]["startColumn"] == finding.location.column
@@ -215,8 +216,8 @@ def test_waived_finding_carries_an_external_suppression(
     assert ti006 and all("suppressions" not in r for r in ti006)
 
 
-def _locations(log: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every artifactLocation of the log."""
+def _locations(log: object) -> list[dict[str, Any]]:
+    """Every artifactLocation in ``log``."""
     found: list[dict[str, Any]] = []
 
     def walk(node: object) -> None:
@@ -258,14 +259,91 @@ def test_paths_are_relative_to_the_repository_root_wherever_sovcheck_runs(
     assert str(tmp_path) not in out and "file:" not in out
     log = github_sarif.check(out)
     uri = "infra/sov%20inventories/hospital.yaml"
-    locations = _locations(log)
-    assert locations and all(loc == {"uri": uri, "uriBaseId": "%SRCROOT%"} for loc in locations), (
-        locations
-    )
     run = log["runs"][0]
+    assert [a["location"] for a in run["artifacts"]] == [{"uri": uri, "uriBaseId": "%SRCROOT%"}]
+    located = _locations(run["results"])
+    assert located
+    assert all(loc == {"uri": uri, "uriBaseId": "%SRCROOT%", "index": 0} for loc in located)
     assert "originalUriBaseIds" not in run
     assert run["automationDetails"]["id"] == f"sovcheck/{uri}/"
-    assert run["properties"]["inventory"] == uri
+    assert run["properties"]["inventories"][0]["inventory"] == uri
+
+
+def test_several_inventories_make_one_run(in_root: None) -> None:
+    reports = [audit(i) for i in INVENTORIES]
+    out = sarif.render_many(reports)
+    (run,) = github_sarif.check(out)["runs"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [s.id for s in reports[0].rules]
+    assert run["artifacts"] == [
+        {
+            "location": {"uri": i, "uriBaseId": "%SRCROOT%"},
+            "roles": ["analysisTarget"],
+            "hashes": {"sha-256": r.inventory.sha256},
+        }
+        for i, r in zip(INVENTORIES, reports, strict=True)
+    ]
+    # every result in its own inventory, inventory after inventory, each in report order
+    expected = [
+        (k, f.rule, sarif.fingerprint(f.rule, f.component), f.location.line)
+        for k, r in enumerate(reports)
+        for f in r.findings
+        if f.status in sarif.REPORTED
+    ]
+    located = [
+        (
+            loc["artifactLocation"]["index"],
+            result["ruleId"],
+            result["partialFingerprints"]["sovcheck/v1"],
+            loc["region"]["startLine"],
+        )
+        for result in run["results"]
+        for loc in [result["locations"][0]["physicalLocation"]]
+    ]
+    assert located == expected
+    for result in run["results"]:
+        where = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert where["uri"] == INVENTORIES[where["index"]]
+    notes = run["invocations"][0].get("toolExecutionNotifications", [])
+    assert len(notes) == sum(len(r.warnings) for r in reports)
+    props = run["properties"]
+    assert props["rubric"] == "default v1"
+    assert props["passed"] is all(r.overall.passed for r in reports) is False
+    assert props["inventories"] == [
+        {
+            "inventory": i,
+            "artifactIndex": k,
+            "inventorySha256": r.inventory.sha256,
+            "system": r.inventory.system,
+            "overallScore": r.overall.score,
+            "overallLevel": r.overall.level,
+            "passed": r.overall.passed,
+        }
+        for k, (i, r) in enumerate(zip(INVENTORIES, reports, strict=True))
+    ]
+    # no category of its own: the upload's, which does not change with the inventories
+    assert "automationDetails" not in run
+    assert out == sarif.render_many([audit(i) for i in INVENTORIES])
+
+
+def test_the_cli_writes_several_inventories_as_one_run(cli: Callable[..., Result]) -> None:
+    result = cli("audit", "inventories", "--format", "sarif", "--today", "2026-11-23")
+    assert result.code == 1, result.err
+    assert result.out == sarif.render_many([audit(i) for i in INVENTORIES])
+
+
+def test_an_inventory_given_twice_counts_once(hospital: Report) -> None:
+    again = audit("./inventories/../inventories/hospital-us-cloud.yaml")
+    assert sarif.render_many([hospital, again]) == sarif.render(hospital)
+
+
+def test_one_run_takes_one_rubric(in_root: None, hospital: Report) -> None:
+    other = audit("inventories/public-chatbot.yaml", rubric="secnumcloud")
+    with pytest.raises(ValueError, match="one rubric: default v1 and secnumcloud"):
+        sarif.render_many([hospital, other])
+
+
+def test_no_audit_no_run() -> None:
+    assert github_sarif.check(sarif.render_many([]))["runs"] == []
 
 
 def test_deterministic(hospital: Report) -> None:

@@ -1,11 +1,19 @@
 """SARIF 2.1.0 for code scanning (GitHub and other SARIF consumers).
 
-One run. ``tool.driver.rules`` lists every rule of the rubric once, in the report's order,
-so that ``ruleIndex`` is stable for a given rubric. One result per finding that needs
-attention: ``fail`` and ``unknown`` findings, and waived ones (carried with an external
-suppression, so a consumer shows them as dismissed rather than dropping them). With
-``--show-passed`` the passing findings come too, as results of ``kind: pass`` (level
-``none``), the evidence a rule holds.
+One run, whatever the number of inventories: GitHub rejects a file of more than 20 runs,
+and every inventory of one command is audited against the same rubric. So
+``tool.driver.rules`` lists every rule of the rubric once, in the report's order (a stable
+``ruleIndex`` for a given rubric); ``artifacts`` has one entry per inventory (a file given
+twice counts once), in command-line order; the results follow in that order, each located
+in its own inventory; ``properties.inventories`` holds each one's verdict and scores. Only
+a run of one inventory has an ``automationDetails.id`` (``sovcheck/<inventory>/``): with
+several, the category is the upload's (the upload step's ``category``, or GitHub's default
+for the workflow job), so that it does not change as inventories come and go.
+
+One result per finding that needs attention: ``fail`` and ``unknown`` findings, and waived
+ones (carried with an external suppression of status ``accepted``, so a consumer shows them
+as dismissed rather than dropping them). With ``--show-passed`` the passing findings come
+too, as results of ``kind: pass`` (level ``none``), the evidence a rule holds.
 
 Each result points at the inventory line that declares the component at fault and carries
 ``partialFingerprints["sovcheck/v1"]`` = sha256(rule id, NUL, component id or "(system)"):
@@ -25,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sovcheck.formats import paths
@@ -128,25 +136,54 @@ def _message(f: Finding) -> str:
     return text
 
 
-def _result(f: Finding, index: int) -> dict[str, Any]:
+def _physical(location: dict[str, Any], line: int, column: int) -> dict[str, Any]:
+    region = {"startLine": max(1, line), "startColumn": max(1, column)}
+    return {"physicalLocation": {"artifactLocation": location, "region": region}}
+
+
+class _Artifacts:
+    """The run's ``artifacts``, one per inventory, and the locations that refer to them."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self._index: dict[tuple[str, str], int] = {}
+        self._located: dict[str, dict[str, Any]] = {}
+
+    def add(self, report: Report) -> int | None:
+        """The index of the report's inventory; None when the same file came before."""
+        location = artifact_location(report.inventory.path)
+        key = (location["uri"], report.inventory.sha256)
+        if key in self._index:
+            return None
+        self._index[key] = len(self.entries)
+        self.entries.append(
+            {
+                "location": location,
+                "roles": ["analysisTarget"],
+                "hashes": {"sha-256": report.inventory.sha256},
+            }
+        )
+        self._located[report.inventory.path] = {**location, "index": self._index[key]}
+        return self._index[key]
+
+    def location(self, path: str) -> dict[str, Any]:
+        """The artifactLocation of ``path``, with the index of its artifact if it has one."""
+        found = self._located.get(path)
+        if found is None:
+            found = self._located[path] = artifact_location(path)
+        return dict(found)
+
+
+def _result(f: Finding, index: int, artifacts: _Artifacts) -> dict[str, Any]:
     effective = f.status_without_waiver if f.status is Status.WAIVED else f.status
     level = "warning" if effective is Status.UNKNOWN else LEVEL[f.severity]
+    location = artifacts.location(f.location.file)
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
         **({"kind": "pass", "level": "none"} if f.status is Status.PASS else {"level": level}),
         "message": {"text": _message(f)},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": artifact_location(f.location.file),
-                    "region": {
-                        "startLine": max(1, f.location.line),
-                        "startColumn": max(1, f.location.column),
-                    },
-                }
-            }
-        ],
+        "locations": [_physical(location, f.location.line, f.location.column)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f.rule, f.component)},
         "properties": {
             "status": f.status.value,
@@ -167,9 +204,8 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return result
 
 
-def _invocation(report: Report) -> dict[str, Any]:
-    """The run's invocation; the report's warnings as tool execution notifications, each
-    at its inventory line."""
+def _notifications(report: Report, artifacts: _Artifacts) -> list[dict[str, Any]]:
+    """The report's warnings as tool execution notifications, each at its inventory line."""
     notes = []
     for w in report.warnings:
         note: dict[str, Any] = {
@@ -178,55 +214,77 @@ def _invocation(report: Report) -> dict[str, Any]:
             "descriptor": {"id": f"sovcheck/{w.kind}"},
         }
         if w.location is not None:
-            note["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location(w.location.file),
-                        "region": {
-                            "startLine": max(1, w.location.line),
-                            "startColumn": max(1, w.location.column),
-                        },
-                    }
-                }
-            ]
+            location = artifacts.location(w.location.file)
+            note["locations"] = [_physical(location, w.location.line, w.location.column)]
         notes.append(note)
-    invocation: dict[str, Any] = {"executionSuccessful": True}
-    if notes:
-        invocation["toolExecutionNotifications"] = notes
-    return invocation
+    return notes
 
 
-def _run(report: Report) -> dict[str, Any]:
-    index = {s.id: i for i, s in enumerate(report.rules)}
-    inventory = paths.artifact_location(report.inventory.path).uri
-    reported: Iterable[Finding] = (f for f in report.findings if f.status in REPORTED)
+def _inventory(report: Report, index: int, artifacts: _Artifacts) -> dict[str, Any]:
+    """What the run says of one inventory: its artifact, verdict and scores."""
     return {
-        "tool": {
-            "driver": {
-                "name": report.tool.name,
-                "version": report.tool.version,
-                "rules": [_descriptor(s) for s in report.rules],
-            }
-        },
-        "automationDetails": {"id": f"sovcheck/{inventory}/"},
-        "columnKind": "unicodeCodePoints",
-        "invocations": [_invocation(report)],
-        "results": [_result(f, index[f.rule]) for f in reported],
-        "properties": {
-            "inventory": inventory,
-            "inventorySha256": report.inventory.sha256,
-            "system": report.inventory.system,
-            "rubric": f"{report.rubric.id} v{report.rubric.version}",
-            "overallScore": report.overall.score,
-            "overallLevel": report.overall.level,
-            "passed": report.overall.passed,
-        },
+        "inventory": artifacts.entries[index]["location"]["uri"],
+        "artifactIndex": index,
+        "inventorySha256": report.inventory.sha256,
+        "system": report.inventory.system,
+        "overallScore": report.overall.score,
+        "overallLevel": report.overall.level,
+        "passed": report.overall.passed,
     }
 
 
+def _one_rubric(reports: Sequence[Report]) -> Report:
+    """The first report, after checking that every report used its rubric."""
+    first = reports[0]
+    rules = [s.id for s in first.rules]
+    for other in reports[1:]:
+        if other.rubric != first.rubric or [s.id for s in other.rules] != rules:
+            raise ValueError(
+                f"one SARIF run holds audits against one rubric: {first.rubric.id} "
+                f"v{first.rubric.version} and {other.rubric.id} v{other.rubric.version}"
+            )
+    return first
+
+
+def _run(reports: Sequence[Report]) -> dict[str, Any]:
+    first = _one_rubric(reports)
+    index = {s.id: i for i, s in enumerate(first.rules)}
+    artifacts = _Artifacts()
+    audited = [(r, i) for r in reports if (i := artifacts.add(r)) is not None]
+    results = [
+        _result(f, index[f.rule], artifacts)
+        for report, _ in audited
+        for f in report.findings
+        if f.status in REPORTED
+    ]
+    notes = [n for report, _ in audited for n in _notifications(report, artifacts)]
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    driver = {
+        "name": first.tool.name,
+        "version": first.tool.version,
+        "rules": [_descriptor(s) for s in first.rules],
+    }
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    if len(artifacts.entries) == 1:
+        run["automationDetails"] = {"id": f"sovcheck/{artifacts.entries[0]['location']['uri']}/"}
+    run["artifacts"] = artifacts.entries
+    run["columnKind"] = "unicodeCodePoints"
+    run["invocations"] = [invocation]
+    run["results"] = results
+    run["properties"] = {
+        "rubric": f"{first.rubric.id} v{first.rubric.version}",
+        "passed": all(r.overall.passed for r, _ in audited),
+        "inventories": [_inventory(r, i, artifacts) for r, i in audited],
+    }
+    return run
+
+
 def to_data(reports: Sequence[Report]) -> dict[str, Any]:
-    """One SARIF log with one run per audited inventory."""
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [_run(r) for r in reports]}
+    """One SARIF log, with one run for every inventory audited (against one rubric)."""
+    runs = [_run(reports)] if reports else []
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": runs}
 
 
 def render_many(reports: Sequence[Report]) -> str:
