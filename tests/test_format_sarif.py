@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sovcheck.cli import sarif_size_warnings
 from sovcheck.formats import sarif
-from sovcheck.model.report import Report, Status
+from sovcheck.model.report import Finding, Report, Status
 from tests import github_sarif
 from tests.conftest import Result, audit, check_golden
 
@@ -349,3 +351,116 @@ def test_no_audit_no_run() -> None:
 def test_deterministic(hospital: Report) -> None:
     assert sarif.render(hospital) == sarif.render(hospital)
     assert sarif.render(hospital).endswith("}\n")
+
+
+def _priority(f: Finding) -> tuple[int, int]:
+    return (sarif.REPORTED.index(f.status), -f.severity.rank)
+
+
+def test_a_cap_keeps_the_most_severe_results_in_their_order(hospital: Report) -> None:
+    reported = [f for f in hospital.findings if f.status in sarif.REPORTED]
+    assert len(reported) == 36
+    run = github_sarif.check(sarif.render(hospital, max_results=10))["runs"][0]
+    ranked = sorted(range(36), key=lambda k: (*_priority(reported[k]), k))
+    kept, dropped = sorted(ranked[:10]), ranked[10:]
+    assert [(r["ruleId"], r["properties"]["component"]) for r in run["results"]] == [
+        (reported[k].rule, reported[k].component or "(system)") for k in kept
+    ]
+    assert max(_priority(reported[k]) for k in kept) <= min(_priority(reported[k]) for k in dropped)
+    props = run["properties"]
+    by_status = Counter(reported[k].status.value for k in dropped)
+    assert (props["maxResults"], props["resultsLeftOut"]) == (10, 26)
+    assert props["resultsLeftOutByStatus"] == {s: by_status[s] for s in ("fail", "unknown")}
+    assert props["inventories"][0]["resultsLeftOut"] == 26
+    note = run["invocations"][0]["toolExecutionNotifications"][0]
+    assert note["descriptor"]["id"] == "sovcheck/results-left-out"
+    assert note["message"]["text"].startswith("26 of 36 results left out: this log holds the 10")
+    count = sarif.count_results([hospital], 10)
+    assert (count.total, count.kept, count.left_out) == (
+        36,
+        10,
+        {Status.FAIL: 15, Status.UNKNOWN: 11},
+    )
+
+
+def test_a_cap_drops_waived_and_passing_results_before_unknown_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "inventories" / "hospital-us-cloud.yaml").read_text() + WAIVERS
+    (tmp_path / "waived.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    trusted = ROOT / "inventories" / "hospital-trusted-cloud.yaml"
+    reports = [audit("waived.yaml", include_passed=True), audit(trusted, include_passed=True)]
+    reported = [f for r in reports for f in r.findings if f.status in sarif.REPORTED]
+    attention = [f for f in reported if f.status in (Status.FAIL, Status.UNKNOWN)]
+    others = Counter(f.status.value for f in reported if f not in attention)
+    assert others["waived"] == 1 and others["pass"] > 0
+    run = github_sarif.check(sarif.render_many(reports, max_results=len(attention)))["runs"][0]
+    assert {r["properties"]["status"] for r in run["results"]} == {"fail", "unknown"}
+    assert run["properties"]["resultsLeftOutByStatus"] == {"waived": 1, "pass": others["pass"]}
+    left = [i.get("resultsLeftOut", 0) for i in run["properties"]["inventories"]]
+    assert left == [
+        sum(1 for f in r.findings if f.status in (Status.WAIVED, Status.PASS)) for r in reports
+    ]
+
+
+def test_no_cap_and_no_partial_log_when_the_results_fit(hospital: Report) -> None:
+    for cap in (0, 36):
+        run = json.loads(sarif.render(hospital, max_results=cap))["runs"][0]
+        assert len(run["results"]) == 36
+        assert "resultsLeftOut" not in run["properties"]
+        notes = run["invocations"][0].get("toolExecutionNotifications", [])
+        assert "sovcheck/results-left-out" not in [n["descriptor"]["id"] for n in notes]
+    with pytest.raises(ValueError, match="max_results"):
+        sarif.render(hospital, max_results=-1)
+
+
+def test_the_default_cap_is_githubs_limit_of_25000_results(hospital: Report) -> None:
+    reported = tuple(f for f in hospital.findings if f.status in sarif.REPORTED)
+    large = hospital.model_copy(update={"findings": reported * 700})
+    assert len(large.findings) == 25_200
+    count = sarif.count_results([large])
+    assert (count.total, count.kept, count.max_results) == (25_200, 25_000, 25_000)
+    run = sarif.to_data([large])["runs"][0]  # what render writes, without the JSON text
+    assert len(run["results"]) == 25_000
+    assert run["properties"]["resultsLeftOut"] == 200
+
+
+def test_the_cli_caps_the_sarif_log_and_says_so(cli: Callable[..., Result], tmp_path: Path) -> None:
+    target = tmp_path / "out.sarif"
+    args = ("inventories/hospital-us-cloud.yaml", "--today", "2026-11-23")
+    capped = cli("audit", *args, "--output-format", f"sarif={target}", "--sarif-max-results", "10")
+    assert capped.code == 1
+    assert "Verdict: FAIL" in capped.out  # the table is not capped
+    assert capped.err == (
+        "sovcheck: warning: SARIF: 26 of 36 results left out, the log holds the 10 most severe "
+        "(--sarif-max-results 10; GitHub code scanning rejects a run of more than 25,000; "
+        "0 lifts the cap)\n"
+    )
+    assert len(github_sarif.check(target.read_text(encoding="utf-8"))["runs"][0]["results"]) == 10
+    whole = cli("audit", *args, "--format", "sarif", "--sarif-max-results", "0")
+    assert (whole.code, whole.err) == (1, "")
+    assert len(json.loads(whole.out)["runs"][0]["results"]) == 36
+    assert cli("audit", *args, "--format", "sarif").out == whole.out  # under the default cap
+    assert cli("audit", *args, "--sarif-max-results", "-1").code == 2
+
+
+def test_what_the_cli_says_of_a_large_sarif_log() -> None:
+    def say(total: int, cap: int, left: int = 0) -> list[str]:
+        return sarif_size_warnings(
+            sarif.ResultCount(total, cap, {Status.PASS: left} if left else {})
+        )
+
+    assert say(36, 25_000) == []
+    assert say(5_000, 25_000) == []
+    assert say(6_000, 25_000) == [
+        "note: SARIF: GitHub code scanning stores only the 5,000 results of a run it ranks most "
+        "severe, of the 6,000 in the log; --sarif-max-results 5000 lets sovcheck choose them"
+    ]
+    assert say(30_000, 0) == [
+        "warning: SARIF: the log has 30,000 results and GitHub code scanning rejects a run of "
+        "more than 25,000; --sarif-max-results 25000 keeps the most severe"
+    ]
+    left_out, stored = say(30_000, 25_000, 5_000)
+    assert left_out.startswith("warning: SARIF: 5,000 of 30,000 results left out, the log holds")
+    assert stored.startswith("note: SARIF: GitHub code scanning stores only the 5,000")

@@ -35,6 +35,7 @@ from sovcheck.formats import (
     gap_markdown,
     gap_table,
     listing,
+    sarif,
     stream_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
@@ -284,6 +285,15 @@ def audit(
             help="Warn about facts (catalog or inventory) whose as-of date is older than DAYS.",
         ),
     ] = None,
+    sarif_max_results: Annotated[
+        int,
+        typer.Option(
+            "--sarif-max-results",
+            min=0,
+            metavar="N",
+            help="At most N results in SARIF output, the most severe (GitHub code scanning rejects a run of more than 25,000); 0: no cap.",
+        ),
+    ] = sarif.MAX_RESULTS,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
@@ -332,7 +342,8 @@ def audit(
     _progress("writing the report")
     if audits:
         many = len(paths) > 1
-        chunks = stream_audits(output_format, audits, many=many)
+        cap = sarif_max_results
+        chunks = stream_audits(output_format, audits, many=many, sarif_max_results=cap)
         if output is not None:
             write_atomically(output, chunks, paths)
         else:
@@ -341,11 +352,39 @@ def audit(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         for fmt, target in extras:
-            write_atomically(
-                target, stream_audits(fmt, audits, many=many), paths, "--output-format"
-            )
+            chunks = stream_audits(fmt, audits, many=many, sarif_max_results=cap)
+            write_atomically(target, chunks, paths, "--output-format")
+        if OutputFormat.SARIF in formats:
+            count = sarif.count_results([report for report, _ in audits], cap)
+            for line in sarif_size_warnings(count):
+                sys.stderr.write(f"sovcheck: {line}\n")
     _progress("")
     raise typer.Exit(worst)
+
+
+def sarif_size_warnings(count: sarif.ResultCount) -> list[str]:
+    """What to say on standard error when a SARIF log leaves results out, or when GitHub
+    code scanning would reject it or keep only part of it."""
+    kept, limit, stored = count.kept, sarif.MAX_RESULTS, sarif.STORED_RESULTS
+    lines = []
+    if kept < count.total:
+        lines.append(
+            f"warning: SARIF: {count.total - kept:,} of {count.total:,} results left out, the "
+            f"log holds the {kept:,} most severe (--sarif-max-results {count.max_results}; "
+            f"GitHub code scanning rejects a run of more than {limit:,}; 0 lifts the cap)"
+        )
+    if kept > limit:
+        lines.append(
+            f"warning: SARIF: the log has {kept:,} results and GitHub code scanning rejects a "
+            f"run of more than {limit:,}; --sarif-max-results {limit} keeps the most severe"
+        )
+    elif kept > stored:
+        lines.append(
+            f"note: SARIF: GitHub code scanning stores only the {stored:,} results of a run it "
+            f"ranks most severe, of the {kept:,} in the log; --sarif-max-results {stored} lets "
+            "sovcheck choose them"
+        )
+    return lines
 
 
 def _progress(message: str) -> None:

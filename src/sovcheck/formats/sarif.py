@@ -15,6 +15,17 @@ ones (carried with an external suppression of status ``accepted``, so a consumer
 as dismissed rather than dropping them). With ``--show-passed`` the passing findings come
 too, as results of ``kind: pass`` (level ``none``), the evidence a rule holds.
 
+GitHub's limits on results, as its documentation states them ("SARIF support for code
+scanning", section "Validating your SARIF file", and "SARIF results exceed one or more
+limits" on docs.github.com): a run of more than 25,000 results is rejected, the whole file
+with it ("Analysis SARIF file rejected due to result limits"); of an accepted run, "only
+the top 5,000 results will be included, prioritized by severity". So a log holds at most
+``max_results`` results (the CLI's ``--sarif-max-results``, 25,000 by default, 0 for no
+cap): the most severe, failing before unknown before the others, then by severity, then
+in output order, and kept in output order. A capped log says it is partial: a warning
+notification ``sovcheck/results-left-out``, and ``maxResults``, ``resultsLeftOut`` and
+``resultsLeftOutByStatus`` in the run's properties (``resultsLeftOut`` per inventory too).
+
 Each result points at the inventory line that declares the component at fault and carries
 ``partialFingerprints["sovcheck/v1"]`` = sha256(rule id, NUL, component id or "(system)"):
 the identity of a finding does not depend on its line or message, so editing the inventory
@@ -33,7 +44,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sovcheck.formats import paths
@@ -46,6 +59,7 @@ SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 FINGERPRINT_KEY = "sovcheck/v1"
+LEFT_OUT = "sovcheck/results-left-out"  # the notification of a capped log
 SYSTEM = "(system)"
 
 # properties["security-severity"] is a 0-10 score that code scanning sorts into the CVSS v3.1
@@ -65,7 +79,13 @@ LEVEL: dict[Severity, str] = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
+# The statuses reported, in the order a cap keeps them: failing, unknown, then the others.
 REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
+_KEPT_FIRST = {status: rank for rank, status in enumerate(REPORTED)}
+
+# GitHub code scanning's limits on results (see the module docstring).
+MAX_RESULTS = 25_000  # a run with more is rejected
+STORED_RESULTS = 5_000  # of an accepted run, only the top ones by severity are stored
 
 
 def fingerprint(rule: str, component: str | None) -> str:
@@ -246,18 +266,75 @@ def _one_rubric(reports: Sequence[Report]) -> Report:
     return first
 
 
-def _run(reports: Sequence[Report]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ResultCount:
+    """How many results a log of some reports has, and how many a cap leaves out."""
+
+    total: int
+    max_results: int  # 0: no cap
+    left_out: dict[Status, int]  # by status, in REPORTED order; empty when nothing is
+
+    @property
+    def kept(self) -> int:
+        return self.total - sum(self.left_out.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a run holds: the reports (a file given twice once), and the findings kept, each
+    with its inventory's artifact index, in output order."""
+
+    first: Report
+    artifacts: _Artifacts
+    audited: list[tuple[Report, int]]
+    kept: list[tuple[int, Finding]]
+    count: ResultCount
+
+
+def _plan(reports: Sequence[Report], max_results: int) -> _Plan:
+    if max_results < 0:
+        raise ValueError(f"max_results must be 0 (no cap) or more, not {max_results}")
     first = _one_rubric(reports)
-    index = {s.id: i for i, s in enumerate(first.rules)}
     artifacts = _Artifacts()
     audited = [(r, i) for r in reports if (i := artifacts.add(r)) is not None]
-    results = [
-        _result(f, index[f.rule], artifacts)
-        for report, _ in audited
-        for f in report.findings
-        if f.status in REPORTED
-    ]
-    notes = [n for report, _ in audited for n in _notifications(report, artifacts)]
+    reported = [(i, f) for r, i in audited for f in r.findings if f.status in REPORTED]
+    kept = reported
+    left_out: dict[Status, int] = {}
+    if 0 < max_results < len(reported):
+        # The most severe: failing before unknown before the others, then by severity, then
+        # in output order; kept in output order.
+        ranked = sorted(
+            range(len(reported)),
+            key=lambda k: (_KEPT_FIRST[reported[k][1].status], -reported[k][1].severity.rank, k),
+        )
+        kept = [reported[k] for k in sorted(ranked[:max_results])]
+        dropped = Counter(reported[k][1].status for k in ranked[max_results:])
+        left_out = {status: dropped[status] for status in REPORTED if dropped[status]}
+    count = ResultCount(len(reported), max_results, left_out)
+    return _Plan(first, artifacts, audited, kept, count)
+
+
+def count_results(reports: Sequence[Report], max_results: int = MAX_RESULTS) -> ResultCount:
+    """How many results the log of ``reports`` has, and how many ``max_results`` leaves out."""
+    return _plan(reports, max_results).count if reports else ResultCount(0, max_results, {})
+
+
+def _left_out_note(count: ResultCount) -> dict[str, Any]:
+    left = count.total - count.kept
+    text = (
+        f"{left:,} of {count.total:,} results left out: this log holds the {count.kept:,} "
+        "most severe (failing, then unknown, then the others, each by severity)"
+    )
+    return {"level": "warning", "message": {"text": text}, "descriptor": {"id": LEFT_OUT}}
+
+
+def _run(reports: Sequence[Report], max_results: int) -> dict[str, Any]:
+    plan = _plan(reports, max_results)
+    first, artifacts, count = plan.first, plan.artifacts, plan.count
+    index = {s.id: i for i, s in enumerate(first.rules)}
+    results = [_result(f, index[f.rule], artifacts) for _, f in plan.kept]
+    notes = [_left_out_note(count)] if count.left_out else []
+    notes += [n for report, _ in plan.audited for n in _notifications(report, artifacts)]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notes:
         invocation["toolExecutionNotifications"] = notes
@@ -273,23 +350,38 @@ def _run(reports: Sequence[Report]) -> dict[str, Any]:
     run["columnKind"] = "unicodeCodePoints"
     run["invocations"] = [invocation]
     run["results"] = results
-    run["properties"] = {
+    inventories = [_inventory(r, i, artifacts) for r, i in plan.audited]
+    properties: dict[str, Any] = {
         "rubric": f"{first.rubric.id} v{first.rubric.version}",
-        "passed": all(r.overall.passed for r, _ in audited),
-        "inventories": [_inventory(r, i, artifacts) for r, i in audited],
+        "passed": all(r.overall.passed for r, _ in plan.audited),
+        "inventories": inventories,
     }
+    if count.left_out:
+        # The log is partial, and says so.
+        properties["maxResults"] = count.max_results
+        properties["resultsLeftOut"] = count.total - count.kept
+        properties["resultsLeftOutByStatus"] = {s.value: n for s, n in count.left_out.items()}
+        kept_of = Counter(i for i, _ in plan.kept)
+        total_of = Counter(i for r, i in plan.audited for f in r.findings if f.status in REPORTED)
+        for entry in inventories:
+            i = entry["artifactIndex"]
+            if total_of[i] > kept_of[i]:
+                entry["resultsLeftOut"] = total_of[i] - kept_of[i]
+    run["properties"] = properties
     return run
 
 
-def to_data(reports: Sequence[Report]) -> dict[str, Any]:
-    """One SARIF log, with one run for every inventory audited (against one rubric)."""
-    runs = [_run(reports)] if reports else []
+def to_data(reports: Sequence[Report], *, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    """One SARIF log, with one run for every inventory audited (against one rubric), of at
+    most ``max_results`` results (0: no cap)."""
+    runs = [_run(reports, max_results)] if reports else []
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": runs}
 
 
-def render_many(reports: Sequence[Report]) -> str:
-    return json.dumps(to_data(reports), indent=2, ensure_ascii=False) + "\n"
+def render_many(reports: Sequence[Report], *, max_results: int = MAX_RESULTS) -> str:
+    data = to_data(reports, max_results=max_results)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(report: Report) -> str:
-    return render_many([report])
+def render(report: Report, *, max_results: int = MAX_RESULTS) -> str:
+    return render_many([report], max_results=max_results)
