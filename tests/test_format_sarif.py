@@ -112,6 +112,14 @@ def test_driver_lists_every_rule_once(hospital: Report) -> None:
         assert rule["shortDescription"]["text"] == summary.title
 
 
+def test_rule_tags_are_distinct_whatever_the_objective_is_called(hospital: Report) -> None:
+    first, *rest = hospital.rules
+    renamed = first.model_copy(update={"objective": "security"})
+    report = hospital.model_copy(update={"rules": (renamed, *rest)})
+    rule = github_sarif.check(sarif.render(report))["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["properties"]["tags"] == ["security", "sovereignty"]
+
+
 def test_results_are_the_findings_to_attend_to(hospital: Report) -> None:
     run = run_of(sarif.render(hospital))
     rules = run["tool"]["driver"]["rules"]

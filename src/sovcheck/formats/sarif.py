@@ -137,7 +137,8 @@ def _descriptor(summary: RuleSummary) -> dict[str, Any]:
         "help": _help(summary),
         "defaultConfiguration": {"level": LEVEL[summary.severity]},
         "properties": {
-            "tags": ["security", "sovereignty", summary.objective],
+            # distinct (the schema says so): an objective may be called "security"
+            "tags": list(dict.fromkeys(["security", "sovereignty", summary.objective])),
             "security-severity": SECURITY_SEVERITY[summary.severity],
         },
     }
