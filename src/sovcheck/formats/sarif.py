@@ -25,6 +25,8 @@ cap): the most severe, failing before unknown before the others, then by severit
 in output order, and kept in output order. A capped log says it is partial: a warning
 notification ``sovcheck/results-left-out``, and ``maxResults``, ``resultsLeftOut`` and
 ``resultsLeftOutByStatus`` in the run's properties (``resultsLeftOut`` per inventory too).
+The same pages cap a file at 20 runs and 10 MB gzip-compressed; 25,000 results of a
+generated 10,000-component inventory take 34 MB, 1.9 MB compressed.
 
 Each result points at the inventory line that declares the component at fault and carries
 ``partialFingerprints["sovcheck/v1"]`` = sha256(rule id, NUL, component id or "(system)"):
