@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sovcheck.formats.paths import SRCROOT, artifact_location
 
 
@@ -57,3 +59,17 @@ def test_outside_the_working_directory_and_any_repository_is_a_file_uri(tmp_path
 
 def test_standard_input() -> None:
     assert artifact_location("<stdin>").uri == "stdin"
+
+
+def test_a_relative_path_follows_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / name).mkdir()
+        (root / name / "inv.yaml").write_text("sovcheck: 1\n")
+    monkeypatch.chdir(root / "a")
+    assert artifact_location("inv.yaml").uri == "a/inv.yaml"
+    monkeypatch.chdir(root / "b")
+    assert artifact_location("inv.yaml").uri == "b/inv.yaml"

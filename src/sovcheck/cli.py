@@ -41,6 +41,7 @@ from sovcheck.formats import (
     gap_markdown,
     gap_table,
     listing,
+    sarif,
     stream_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
@@ -362,6 +363,15 @@ def audit(
             help="Warn about facts (catalog or inventory) whose as-of date is older than DAYS.",
         ),
     ] = None,
+    sarif_max_results: Annotated[
+        int | None,
+        typer.Option(
+            "--sarif-max-results",
+            min=0,
+            metavar="N",
+            help="At most N results in SARIF output, the most severe (GitHub code scanning rejects a run of more than 25,000); 0: no cap.  [default: 25000]",
+        ),
+    ] = None,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
@@ -385,6 +395,7 @@ def audit(
         soft_fail=soft_fail,
         show_passed=show_passed,
         max_fact_age=max_fact_age,
+        sarif_max_results=sarif_max_results,
         today=_today(today),
     )
     if baseline is not None and create_baseline is not None:
@@ -446,14 +457,25 @@ def audit(
         many = len(paths) > 1
         shown = [(_displayed(r, settings.severity), f) for r, f in audits]
         if output is not None:
-            write_atomically(output, _stream(settings.output_format, audits, shown, many), paths)
+            write_atomically(
+                output,
+                _stream(settings.output_format, audits, shown, many, settings.sarif_max_results),
+                paths,
+            )
         elif not quiet:
             sys.stdout.flush()
-            for chunk in _stream(settings.output_format, audits, shown, many):
+            for chunk in _stream(
+                settings.output_format, audits, shown, many, settings.sarif_max_results
+            ):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         for fmt, target in settings.extras:
-            write_atomically(target, _stream(fmt, audits, shown, many), paths, "--output-format")
+            write_atomically(
+                target,
+                _stream(fmt, audits, shown, many, settings.sarif_max_results),
+                paths,
+                "--output-format",
+            )
         if create_baseline is not None:
             write_atomically(
                 create_baseline,
@@ -461,6 +483,10 @@ def audit(
                 paths,
                 "--create-baseline",
             )
+        if OutputFormat.SARIF in formats:
+            count = sarif.count_results([r for r, _ in shown], settings.sarif_max_results)
+            for line in sarif_size_warnings(count):
+                sys.stderr.write(f"sovcheck: {line}\n")
         if quiet:
             _print_failing_gates([r for r, _ in audits])
     _progress("", quiet)
@@ -469,15 +495,46 @@ def audit(
     raise typer.Exit(worst)
 
 
+def sarif_size_warnings(count: sarif.ResultCount) -> list[str]:
+    """What to say on standard error when a SARIF log leaves results out, or when GitHub
+    code scanning would reject it or keep only part of it."""
+    kept, limit, stored = count.kept, sarif.MAX_RESULTS, sarif.STORED_RESULTS
+    lines = []
+    if kept < count.total:
+        lines.append(
+            f"warning: SARIF: {count.total - kept:,} of {count.total:,} results left out, the "
+            f"log holds the {kept:,} most severe (--sarif-max-results {count.max_results}; "
+            f"GitHub code scanning rejects a run of more than {limit:,}; 0 lifts the cap)"
+        )
+    if kept > limit:
+        lines.append(
+            f"warning: SARIF: the log has {kept:,} results and GitHub code scanning rejects a "
+            f"run of more than {limit:,}; --sarif-max-results {limit} keeps the most severe"
+        )
+    elif kept > stored:
+        lines.append(
+            f"note: SARIF: GitHub code scanning stores only the {stored:,} results of a run it "
+            f"ranks most severe, of the {kept:,} in the log; --sarif-max-results {stored} lets "
+            "sovcheck choose them"
+        )
+    return lines
+
+
 def _stream(
     fmt: OutputFormat,
     audits: list[tuple[Report, AuditFacts | None]],
     shown: list[tuple[Report, AuditFacts | None]],
     many: bool,
+    sarif_max_results: int,
 ) -> Iterator[bytes]:
     """The JSON report is the record and keeps every finding; the other formats list the
     findings --severity lets through."""
-    return stream_audits(fmt, audits if fmt is OutputFormat.JSON else shown, many=many)
+    return stream_audits(
+        fmt,
+        audits if fmt is OutputFormat.JSON else shown,
+        many=many,
+        sarif_max_results=sarif_max_results,
+    )
 
 
 def _displayed(report: Report, severity: Severity | None) -> Report:
@@ -535,6 +592,7 @@ class AuditSettings:
     waivers: Path | None
     severity: Severity | None
     soft_fail: bool
+    sarif_max_results: int
 
 
 def _config(explicit: Path | None, disabled: bool) -> LoadedConfig | None:
@@ -600,6 +658,7 @@ def _audit_settings(
     soft_fail: bool | None,
     show_passed: bool | None,
     max_fact_age: int | None,
+    sarif_max_results: int | None,
     today: dt.date,
 ) -> AuditSettings:
     c = cfg.config if cfg is not None else Config()
@@ -671,6 +730,13 @@ def _audit_settings(
         waivers=waivers,
         severity=severity if severity is not None else c.severity,
         soft_fail=c.soft_fail if soft_fail is None else soft_fail,
+        sarif_max_results=(
+            sarif_max_results
+            if sarif_max_results is not None
+            else c.sarif_max_results
+            if c.sarif_max_results is not None
+            else sarif.MAX_RESULTS
+        ),
     )
 
 

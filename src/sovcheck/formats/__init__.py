@@ -56,11 +56,16 @@ def renderer(fmt: OutputFormat) -> Callable[[Report], str]:
 
 
 def render_audits(
-    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+    fmt: OutputFormat,
+    audits: Sequence[tuple[Report, AuditFacts | None]],
+    *,
+    many: bool = False,
+    sarif_max_results: int | None = None,
 ) -> str:
     """Like :func:`render_reports`, for formats that also need the facts (one audit only)."""
     if fmt not in NEEDS_FACTS:
-        return render_reports(fmt, [report for report, _ in audits], many=many)
+        reports = [report for report, _ in audits]
+        return render_reports(fmt, reports, many=many, sarif_max_results=sarif_max_results)
     if len(audits) != 1 or many:
         raise UsageError(f"--format {fmt.value} takes one inventory")
     report, facts = audits[0]
@@ -71,7 +76,11 @@ def render_audits(
 
 
 def stream_audits(
-    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+    fmt: OutputFormat,
+    audits: Sequence[tuple[Report, AuditFacts | None]],
+    *,
+    many: bool = False,
+    sarif_max_results: int | None = None,
 ) -> Iterator[bytes]:
     """What :func:`render_audits` returns, as UTF-8, in pieces where the format can be
     written so (JSON): a large report then never exists in memory as one text."""
@@ -84,11 +93,26 @@ def stream_audits(
         else:
             yield from json_report.render_many_chunks(reports)
         return
-    yield render_audits(fmt, audits, many=many).encode("utf-8")
+    yield render_audits(fmt, audits, many=many, sarif_max_results=sarif_max_results).encode("utf-8")
 
 
-def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool = False) -> str:
-    """One document for one audit, or for several (``many``: even if only one succeeded)."""
+def render_reports(
+    fmt: OutputFormat,
+    reports: Sequence[Report],
+    *,
+    many: bool = False,
+    sarif_max_results: int | None = None,
+) -> str:
+    """One document for one audit, or for several (``many``: even if only one succeeded).
+
+    ``sarif_max_results`` caps the results of a SARIF log (0: no cap; None: the format's
+    default); other formats ignore it.
+    """
+    if fmt is OutputFormat.SARIF and sarif_max_results is not None:
+        from sovcheck.formats import sarif
+
+        # One SARIF log, whether of one report or of several.
+        return sarif.render_many(reports, max_results=sarif_max_results)
     module = _module(fmt)
     if len(reports) == 1 and not many:
         return renderer(fmt)(reports[0])

@@ -37,12 +37,18 @@ def repository_root(directory: Path) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def artifact_location(path: str, cwd: Path | None = None) -> ArtifactLocation:
     """``path`` as given on the command line, relative to its repository root."""
     if path == STDIN:
         return ArtifactLocation("stdin", None, "stdin")
-    here = (cwd or Path.cwd()).resolve()
+    # The working directory is part of the cache key: a relative path names another file
+    # once it changes.
+    return _artifact_location(path, cwd or Path.cwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _artifact_location(path: str, cwd: Path) -> ArtifactLocation:
+    here = cwd.resolve()
     absolute = (here / path).resolve()
     for root in (repository_root(absolute.parent), here):
         if root is not None and absolute.is_relative_to(root):
