@@ -463,3 +463,24 @@ def test_bad_yaml_on_standard_input_is_located(cli, monkeypatch):
     assert result.code == 2
     assert result.err.startswith("<stdin>:")
     assert "Traceback" not in result.err
+
+
+def test_sarif_says_which_results_are_new_since_the_baseline(cli, tmp_path):
+    from tests import github_sarif
+
+    base = tmp_path / "baseline.json"
+    cli("audit", TRUSTED, *TODAY, "--create-baseline", base)
+    data = json.loads(base.read_text())
+    dropped = data["inventories"][0]["findings"].pop(0)
+    base.write_text(json.dumps(data))
+    out = tmp_path / "out.sarif"
+    cli("audit", TRUSTED, *TODAY, "--baseline", base, "--output-format", f"sarif={out}")
+    log = out.read_text(encoding="utf-8")
+    github_sarif.check(log)
+    states = {
+        (r["ruleId"], r["properties"]["component"]): r["baselineState"]
+        for r in json.loads(log)["runs"][0]["results"]
+    }
+    component = dropped["component"] or "(system)"
+    assert states.pop((dropped["rule"], component)) == "new"
+    assert set(states.values()) == {"unchanged"}

@@ -22,7 +22,6 @@ made in one directory applies from another.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sovcheck.errors import InputError
 from sovcheck.formats.paths import artifact_location
+from sovcheck.formats.sarif import fingerprint
 from sovcheck.model.report import (
     BaselineComparison,
     BaselineFinding,
@@ -45,7 +45,6 @@ from sovcheck.model.rubric import Severity
 BASELINE_VERSION = 1
 DEFAULT_FAIL_ON_NEW = Severity.HIGH
 NEW_FINDINGS_GATE = "new-findings"
-SYSTEM = "(system)"
 _RANK = {Status.UNKNOWN: 1, Status.FAIL: 2}
 _EPS = 1e-9
 
@@ -79,13 +78,6 @@ class Baseline(_Model):
     sovcheck_baseline: Literal[1]
     rubric: str
     inventories: tuple[BaselineInventory, ...]
-
-
-def fingerprint(rule: str, component: str | None) -> str:
-    """The stable identity of a finding across runs: rule and component, nothing else.
-    The same value as the SARIF output's partial fingerprint."""
-    key = f"{rule}\0{component or SYSTEM}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def inventory_key(path: str) -> str:

@@ -336,6 +336,15 @@ def _run(reports: Sequence[Report], max_results: int) -> dict[str, Any]:
     first, artifacts, count = plan.first, plan.artifacts, plan.count
     index = {s.id: i for i, s in enumerate(first.rules)}
     results = [_result(f, index[f.rule], artifacts) for _, f in plan.kept]
+    # with --baseline: each result that is not a pass says whether the baseline held it
+    new = {
+        i: {(n.rule, n.component) for n in report.baseline.new}
+        for report, i in plan.audited
+        if report.baseline is not None
+    }
+    for result, (i, f) in zip(results, plan.kept, strict=True):
+        if i in new and f.status is not Status.PASS:
+            result["baselineState"] = "new" if (f.rule, f.component) in new[i] else "unchanged"
     notes = [_left_out_note(count)] if count.left_out else []
     notes += [n for report, _ in plan.audited for n in _notifications(report, artifacts)]
     invocation: dict[str, Any] = {"executionSuccessful": True}
