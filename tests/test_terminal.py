@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
 
 import pytest
 
+from sovcheck.formats import table
 from sovcheck.terminal import (
     DEFAULT_WIDTH,
     ColorChoice,
@@ -14,6 +17,24 @@ from sovcheck.terminal import (
     resolve_colour,
     resolve_width,
 )
+from tests.conftest import INVENTORIES, ROOT, audit
+
+ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+SHIPPED = sorted(INVENTORIES.glob("*.yaml"))
+TODAY = ("--today", "2026-11-23")
+HOSPITAL = "inventories/hospital-us-cloud.yaml"
+TRUSTED = "inventories/hospital-trusted-cloud.yaml"
+
+
+def width_of(line: str) -> int:
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in ESCAPE.sub("", line)
+    )
+
+
+def widest(text: str) -> int:
+    return max(width_of(line) for line in text.splitlines())
 
 
 class Tty:
@@ -25,6 +46,63 @@ class Tty:
 
 
 # Width ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_line_of_the_audit_fits_the_width(cli, monkeypatch, path, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = cli("audit", path.relative_to(ROOT), *TODAY)
+    assert result.code in (0, 1)
+    assert widest(result.out) <= width
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_diff_whatif_and_gap_tables_fit_the_width(cli, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    outputs = [
+        cli("diff", HOSPITAL, TRUSTED, *TODAY).out,
+        cli("whatif", HOSPITAL, "--replace", "azure-france=ovhcloud", *TODAY).out,
+        cli("gap", HOSPITAL, "--format", "table", *TODAY).out,
+    ]
+    for out in outputs:
+        assert out.startswith(("sovcheck diff", "Gap report"))
+        assert widest(out) <= width
+
+
+def test_below_sixty_columns_the_report_is_laid_out_at_sixty(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    narrow = cli("audit", HOSPITAL, *TODAY).out
+    monkeypatch.setenv("COLUMNS", "60")
+    assert narrow == cli("audit", HOSPITAL, *TODAY).out
+
+
+def test_only_a_token_longer_than_the_width_passes_it(cli, monkeypatch, tmp_path):
+    long_id = "a" * 90
+    inventory = tmp_path / "long.yaml"
+    inventory.write_text(
+        "sovcheck: 1\nsystem: {name: L, home: FR, trusted: [EU]}\ncomponents:\n"
+        f"  - {{id: app, kind: application, name: A, depends_on: [{long_id}]}}\n"
+        f"  - {{id: {long_id}, kind: service, name: S, supplier: microsoft}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("audit", inventory, *TODAY).out
+    assert long_id in out
+    for line in out.splitlines():
+        if width_of(line) > 80:
+            assert long_id in line, line
+    findings = out[out.index("Findings") : out.index("\n\n", out.index("Findings"))]
+    assert widest(findings) <= 80  # in a table cell the id is broken instead
+
+
+def test_piped_output_has_the_default_width_and_the_same_bytes_every_run(cli, monkeypatch):
+    monkeypatch.delenv("COLUMNS")
+    first, second = cli("audit", HOSPITAL, *TODAY), cli("audit", HOSPITAL, *TODAY)
+    assert first.out == second.out
+    assert "\x1b" not in first.out
+    assert widest(first.out) <= DEFAULT_WIDTH < widest(table.render(audit(HOSPITAL), width=400))
+    assert first.out == table.render(audit(HOSPITAL), width=DEFAULT_WIDTH)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +161,8 @@ def test_colour_follows_no_color_force_color_and_the_option(choice, environ, tty
 
 def test_a_file_is_never_coloured():
     assert resolve_colour(ColorChoice.ALWAYS, {"FORCE_COLOR": "1"}, None) is False
+
+
+def test_default_render_keeps_its_old_signature(in_root):
+    report = audit(HOSPITAL)
+    assert table.render(report) == table.render(report, width=DEFAULT_WIDTH, colour=False)

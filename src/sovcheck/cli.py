@@ -51,6 +51,7 @@ from sovcheck.rules.columns import CLASS_RANK
 from sovcheck.rules.conditions import OPERATORS
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.scoring import GateOptions
+from sovcheck.terminal import ColorChoice, Layout, file_layout, stdout_layout
 
 app = typer.Typer(
     name="sovcheck",
@@ -332,18 +333,26 @@ def audit(
     _progress("writing the report")
     if audits:
         many = len(paths) > 1
-        chunks = stream_audits(output_format, audits, many=many)
+        to_file = file_layout(os.environ)
         if output is not None:
+            chunks = stream_audits(
+                output_format, audits, many=many, width=to_file.width, colour=to_file.colour
+            )
             write_atomically(output, chunks, paths)
         else:
+            shown = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+            chunks = stream_audits(
+                output_format, audits, many=many, width=shown.width, colour=shown.colour
+            )
             sys.stdout.flush()
             for chunk in chunks:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         for fmt, target in extras:
-            write_atomically(
-                target, stream_audits(fmt, audits, many=many), paths, "--output-format"
+            chunks = stream_audits(
+                fmt, audits, many=many, width=to_file.width, colour=to_file.colour
             )
+            write_atomically(target, chunks, paths, "--output-format")
     _progress("")
     raise typer.Exit(worst)
 
@@ -476,9 +485,9 @@ class DiffFormat(StrEnum):
     JSON = "json"
 
 
-def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
+def _render_diff(fmt: DiffFormat, report: plan.DiffReport, layout: Layout) -> str:
     if fmt is DiffFormat.TABLE:
-        return diff_table.render(report)
+        return diff_table.render(report, width=layout.width, colour=layout.colour)
     if fmt is DiffFormat.MARKDOWN:
         return diff_markdown.render(report)
     if fmt is DiffFormat.JSON:
@@ -486,13 +495,13 @@ def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
     assert_never(fmt)
 
 
-def _render_gap(fmt: GapFormat, report: plan.GapReport) -> str:
+def _render_gap(fmt: GapFormat, report: plan.GapReport, layout: Layout) -> str:
     if fmt is GapFormat.MARKDOWN:
         return gap_markdown.render(report)
     if fmt is GapFormat.JSON:
         return gap_json.render(report)
     if fmt is GapFormat.TABLE:
-        return gap_table.render(report)
+        return gap_table.render(report, width=layout.width, colour=layout.colour)
     assert_never(fmt)
 
 
@@ -538,7 +547,8 @@ def gap(
     report = plan.plan_gap(
         _load(inventory), loaded_rubric, builtin_catalog(), _audit_options(today), target
     )
-    sys.stdout.write(_render_gap(output_format, report))
+    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    sys.stdout.write(_render_gap(output_format, report, layout))
     raise typer.Exit(0 if all(line.reached for line in report.before) else 1)
 
 
@@ -581,7 +591,8 @@ def whatif(
         builtin_catalog(),
         _audit_options(today),
     )
-    sys.stdout.write(_render_diff(output_format, report))
+    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(0 if all(g.passed_after is not False for g in report.gates) else 1)
 
 
@@ -608,7 +619,8 @@ def diff_command(
         plan.load_side(str(base), loaded_rubric, catalog, options),
         plan.load_side(str(head), loaded_rubric, catalog, options),
     )
-    sys.stdout.write(_render_diff(output_format, report))
+    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(1 if report.worse else 0)
 
 

@@ -1,17 +1,21 @@
 """Renderers: each module has a pure ``render(report) -> str``; none prints.
 
 Formats that can hold several audits in one file (JSON, SARIF, JUnit) also have
-``render_many(reports) -> str``; the others are concatenated.
+``render_many(reports) -> str``; the others are concatenated. The terminal table also
+takes ``width`` and ``colour`` (keyword arguments, see :mod:`sovcheck.formats.termtext`);
+the functions here pass them on to it and to no other format.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
+from functools import partial
 from types import ModuleType
 from typing import assert_never
 
 from sovcheck.errors import UsageError
+from sovcheck.formats.termtext import DEFAULT_WIDTH
 from sovcheck.model.report import Report
 from sovcheck.rules.facts import AuditFacts
 
@@ -47,17 +51,31 @@ def _module(fmt: OutputFormat) -> ModuleType:
     assert_never(fmt)
 
 
-def renderer(fmt: OutputFormat) -> Callable[[Report], str]:
+def renderer(
+    fmt: OutputFormat, *, width: int = DEFAULT_WIDTH, colour: bool = False
+) -> Callable[[Report], str]:
+    """The format's ``render``; for the table, laid out to ``width``, coloured if ``colour``."""
+    if fmt is OutputFormat.TABLE:
+        from sovcheck.formats import table
+
+        return partial(table.render, width=width, colour=colour)
     render: Callable[[Report], str] = _module(fmt).render
     return render
 
 
 def render_audits(
-    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+    fmt: OutputFormat,
+    audits: Sequence[tuple[Report, AuditFacts | None]],
+    *,
+    many: bool = False,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
 ) -> str:
     """Like :func:`render_reports`, for formats that also need the facts (one audit only)."""
     if fmt not in NEEDS_FACTS:
-        return render_reports(fmt, [report for report, _ in audits], many=many)
+        return render_reports(
+            fmt, [report for report, _ in audits], many=many, width=width, colour=colour
+        )
     if len(audits) != 1 or many:
         raise UsageError(f"--format {fmt.value} takes one inventory")
     report, facts = audits[0]
@@ -68,7 +86,12 @@ def render_audits(
 
 
 def stream_audits(
-    fmt: OutputFormat, audits: Sequence[tuple[Report, AuditFacts | None]], *, many: bool = False
+    fmt: OutputFormat,
+    audits: Sequence[tuple[Report, AuditFacts | None]],
+    *,
+    many: bool = False,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
 ) -> Iterator[bytes]:
     """What :func:`render_audits` returns, as UTF-8, in pieces where the format can be
     written so (JSON): a large report then never exists in memory as one text."""
@@ -81,16 +104,24 @@ def stream_audits(
         else:
             yield from json_report.render_many_chunks(reports)
         return
-    yield render_audits(fmt, audits, many=many).encode("utf-8")
+    yield render_audits(fmt, audits, many=many, width=width, colour=colour).encode("utf-8")
 
 
-def render_reports(fmt: OutputFormat, reports: Sequence[Report], *, many: bool = False) -> str:
+def render_reports(
+    fmt: OutputFormat,
+    reports: Sequence[Report],
+    *,
+    many: bool = False,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
+) -> str:
     """One document for one audit, or for several (``many``: even if only one succeeded)."""
     module = _module(fmt)
+    render = renderer(fmt, width=width, colour=colour)
     if len(reports) == 1 and not many:
-        return renderer(fmt)(reports[0])
+        return render(reports[0])
     render_many: Callable[[Sequence[Report]], str] | None = getattr(module, "render_many", None)
     if render_many is not None:
         return render_many(reports)
     separator = "\n---\n\n" if fmt is OutputFormat.MARKDOWN else "\n"
-    return separator.join(module.render(r) for r in reports)
+    return separator.join(render(r) for r in reports)
