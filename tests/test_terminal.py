@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -161,6 +164,105 @@ def test_colour_follows_no_color_force_color_and_the_option(choice, environ, tty
 
 def test_a_file_is_never_coloured():
     assert resolve_colour(ColorChoice.ALWAYS, {"FORCE_COLOR": "1"}, None) is False
+
+
+def test_color_always_adds_escapes_and_only_escapes(cli):
+    auto = cli("audit", HOSPITAL, *TODAY)  # NO_COLOR is set for every test (conftest)
+    assert "\x1b" not in auto.out
+    assert auto.out == cli("audit", HOSPITAL, *TODAY, "--color", "never").out
+    for args in (
+        ("audit", HOSPITAL, *TODAY),
+        ("diff", HOSPITAL, TRUSTED, *TODAY),
+        ("gap", HOSPITAL, "--format", "table", *TODAY),
+    ):
+        coloured = cli(*args, "--color", "always")
+        plain = cli(*args, "--color", "never")
+        assert "\x1b[3" in coloured.out
+        assert "\x1b" not in plain.out
+        assert ESCAPE.sub("", coloured.out) == plain.out
+        assert coloured.code == plain.code
+
+
+def test_force_color_colours_a_pipe_unless_no_color_is_set(cli, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b" not in cli("audit", HOSPITAL, *TODAY).out  # NO_COLOR wins
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" in cli("audit", HOSPITAL, *TODAY).out
+
+
+def test_formats_other_than_the_table_are_never_coloured(cli):
+    for fmt in ("json", "markdown", "sarif", "junit"):
+        assert "\x1b" not in cli("audit", HOSPITAL, "-f", fmt, "--color", "always", *TODAY).out
+
+
+def test_files_are_never_coloured(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    report, extra = tmp_path / "report.txt", tmp_path / "extra.txt"
+    args = ("audit", HOSPITAL, *TODAY, "--color", "always")
+    result = cli(*args, "--output", report, "--output-format", f"table={extra}")
+    assert result.code == 1
+    # laid out as standard output would be at the same COLUMNS (120, conftest), uncoloured
+    expected = cli("audit", HOSPITAL, *TODAY, "--color", "never").out
+    assert report.read_text(encoding="utf-8") == expected
+    assert extra.read_text(encoding="utf-8") == expected
+    assert "\x1b" in cli(*args).out
+
+
+# On a real pseudo-terminal -------------------------------------------------------------
+
+
+def _on_a_terminal(args: list[str], environ: dict[str, str], columns: int) -> str:
+    """Run the CLI with standard output on a pseudo-terminal ``columns`` wide."""
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.ONLCR  # no \r before each \n
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
+    env.update(environ)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sovcheck", *args],
+        stdout=slave,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            process.kill()
+            pytest.fail("no output from the pseudo-terminal")
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    process.wait(timeout=60)
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_on_a_terminal_the_report_fits_it_and_no_color_is_honoured(in_root):
+    args = ["audit", HOSPITAL, *TODAY]
+    coloured = _on_a_terminal(args, {"TERM": "xterm"}, 72)
+    assert "\x1b[31m" in coloured
+    assert widest(coloured) <= 72
+    plain = _on_a_terminal(args, {"TERM": "xterm", "NO_COLOR": "1"}, 72)
+    assert "\x1b" not in plain
+    assert plain == ESCAPE.sub("", coloured)
+    assert plain == table.render(audit(HOSPITAL), width=72)
 
 
 def test_default_render_keeps_its_old_signature(in_root):

@@ -206,6 +206,14 @@ TodayOption = Annotated[
 RubricOption = Annotated[
     str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
 ]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color",
+        help="Colour the table on standard output: auto (on a terminal, unless NO_COLOR is set; "
+        "or when FORCE_COLOR is set), always, never. Files are never coloured.",
+    ),
+]
 
 
 def _today(today: dt.datetime | None) -> dt.date:
@@ -285,6 +293,7 @@ def audit(
             help="Warn about facts (catalog or inventory) whose as-of date is older than DAYS.",
         ),
     ] = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
@@ -340,7 +349,7 @@ def audit(
             )
             write_atomically(output, chunks, paths)
         else:
-            shown = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+            shown = stdout_layout(color, os.environ, sys.stdout)
             chunks = stream_audits(
                 output_format, audits, many=many, width=shown.width, colour=shown.colour
             )
@@ -526,6 +535,7 @@ def gap(
         GapFormat, typer.Option("--format", "-f", help="Report format.")
     ] = GapFormat.MARKDOWN,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Plan the way to a target: ranked remediations with measured score changes.
 
@@ -547,7 +557,7 @@ def gap(
     report = plan.plan_gap(
         _load(inventory), loaded_rubric, builtin_catalog(), _audit_options(today), target
     )
-    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    layout = stdout_layout(color, os.environ, sys.stdout)
     sys.stdout.write(_render_gap(output_format, report, layout))
     raise typer.Exit(0 if all(line.reached for line in report.before) else 1)
 
@@ -576,6 +586,7 @@ def whatif(
         DiffFormat, typer.Option("--format", "-f", help="Report format.")
     ] = DiffFormat.TABLE,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Audit a modified system side by side with the original, without editing the file.
 
@@ -591,7 +602,7 @@ def whatif(
         builtin_catalog(),
         _audit_options(today),
     )
-    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    layout = stdout_layout(color, os.environ, sys.stdout)
     sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(0 if all(g.passed_after is not False for g in report.gates) else 1)
 
@@ -609,6 +620,7 @@ def diff_command(
         DiffFormat, typer.Option("--format", "-f", help="Report format.")
     ] = DiffFormat.TABLE,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Compare two inventories (or saved reports): components, findings, scores, gates.
 
@@ -619,7 +631,7 @@ def diff_command(
         plan.load_side(str(base), loaded_rubric, catalog, options),
         plan.load_side(str(head), loaded_rubric, catalog, options),
     )
-    layout = stdout_layout(ColorChoice.NEVER, os.environ, sys.stdout)
+    layout = stdout_layout(color, os.environ, sys.stdout)
     sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(1 if report.worse else 0)
 
