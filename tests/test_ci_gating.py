@@ -198,9 +198,10 @@ def test_findings_that_left_are_reported(cli, tmp_path):
     assert [(f["rule"], f["component"], f["line"]) for f in left] == [
         (entry["rule"], "gone-component", None)
     ]
-    table = cli("audit", US, *TODAY, "--baseline", base)
-    assert "left since the baseline" in table.out
-    assert "--create-baseline" in table.out
+    table = " ".join(cli("audit", US, *TODAY, "--baseline", base).out.split())
+    assert "1 left since the baseline" in table
+    assert f"left {entry['rule']} gone-component (was {entry['status']})" in table
+    assert "refresh the baseline with --create-baseline" in table
 
 
 def test_an_unknown_that_now_fails_is_new(cli, tmp_path):

@@ -59,6 +59,7 @@ from sovcheck.rules.columns import CLASS_RANK
 from sovcheck.rules.conditions import OPERATORS
 from sovcheck.rules.facts import FACTS, AuditFacts
 from sovcheck.scoring import GateOptions
+from sovcheck.terminal import ColorChoice, Layout, file_layout, stdout_layout
 
 T = TypeVar("T")
 
@@ -214,6 +215,14 @@ TodayOption = Annotated[
 ]
 RubricOption = Annotated[
     str, typer.Option("--rubric", "-r", help="Shipped rubric id or path to a rubric file.")
+]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color",
+        help="Colour the table on standard output: auto (on a terminal, unless NO_COLOR is set; "
+        "or when FORCE_COLOR is set), always, never. Files are never coloured.",
+    ),
 ]
 
 
@@ -372,6 +381,7 @@ def audit(
             help="At most N results in SARIF output, the most severe (GitHub code scanning rejects a run of more than 25,000); 0: no cap.  [default: 25000]",
         ),
     ] = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
@@ -456,23 +466,24 @@ def audit(
     if audits:
         many = len(paths) > 1
         shown = [(_displayed(r, settings.severity), f) for r, f in audits]
+        to_file = file_layout(os.environ)
         if output is not None:
             write_atomically(
                 output,
-                _stream(settings.output_format, audits, shown, many, settings.sarif_max_results),
+                _stream(settings, settings.output_format, audits, shown, many, to_file),
                 paths,
             )
         elif not quiet:
+            on_stdout = stdout_layout(color, os.environ, sys.stdout)
+            chunks = _stream(settings, settings.output_format, audits, shown, many, on_stdout)
             sys.stdout.flush()
-            for chunk in _stream(
-                settings.output_format, audits, shown, many, settings.sarif_max_results
-            ):
+            for chunk in chunks:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         for fmt, target in settings.extras:
             write_atomically(
                 target,
-                _stream(fmt, audits, shown, many, settings.sarif_max_results),
+                _stream(settings, fmt, audits, shown, many, to_file),
                 paths,
                 "--output-format",
             )
@@ -521,11 +532,12 @@ def sarif_size_warnings(count: sarif.ResultCount) -> list[str]:
 
 
 def _stream(
+    settings: AuditSettings,
     fmt: OutputFormat,
     audits: list[tuple[Report, AuditFacts | None]],
     shown: list[tuple[Report, AuditFacts | None]],
     many: bool,
-    sarif_max_results: int,
+    layout: Layout,
 ) -> Iterator[bytes]:
     """The JSON report is the record and keeps every finding; the other formats list the
     findings --severity lets through."""
@@ -533,7 +545,9 @@ def _stream(
         fmt,
         audits if fmt is OutputFormat.JSON else shown,
         many=many,
-        sarif_max_results=sarif_max_results,
+        sarif_max_results=settings.sarif_max_results,
+        width=layout.width,
+        colour=layout.colour,
     )
 
 
@@ -872,9 +886,9 @@ class DiffFormat(StrEnum):
     JSON = "json"
 
 
-def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
+def _render_diff(fmt: DiffFormat, report: plan.DiffReport, layout: Layout) -> str:
     if fmt is DiffFormat.TABLE:
-        return diff_table.render(report)
+        return diff_table.render(report, width=layout.width, colour=layout.colour)
     if fmt is DiffFormat.MARKDOWN:
         return diff_markdown.render(report)
     if fmt is DiffFormat.JSON:
@@ -882,13 +896,13 @@ def _render_diff(fmt: DiffFormat, report: plan.DiffReport) -> str:
     assert_never(fmt)
 
 
-def _render_gap(fmt: GapFormat, report: plan.GapReport) -> str:
+def _render_gap(fmt: GapFormat, report: plan.GapReport, layout: Layout) -> str:
     if fmt is GapFormat.MARKDOWN:
         return gap_markdown.render(report)
     if fmt is GapFormat.JSON:
         return gap_json.render(report)
     if fmt is GapFormat.TABLE:
-        return gap_table.render(report)
+        return gap_table.render(report, width=layout.width, colour=layout.colour)
     assert_never(fmt)
 
 
@@ -913,6 +927,7 @@ def gap(
         GapFormat, typer.Option("--format", "-f", help="Report format.")
     ] = GapFormat.MARKDOWN,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Plan the way to a target: ranked remediations with measured score changes.
 
@@ -934,7 +949,8 @@ def gap(
     report = plan.plan_gap(
         _load(inventory), loaded_rubric, builtin_catalog(), _audit_options(today), target
     )
-    sys.stdout.write(_render_gap(output_format, report))
+    layout = stdout_layout(color, os.environ, sys.stdout)
+    sys.stdout.write(_render_gap(output_format, report, layout))
     raise typer.Exit(0 if all(line.reached for line in report.before) else 1)
 
 
@@ -962,6 +978,7 @@ def whatif(
         DiffFormat, typer.Option("--format", "-f", help="Report format.")
     ] = DiffFormat.TABLE,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Audit a modified system side by side with the original, without editing the file.
 
@@ -977,7 +994,8 @@ def whatif(
         builtin_catalog(),
         _audit_options(today),
     )
-    sys.stdout.write(_render_diff(output_format, report))
+    layout = stdout_layout(color, os.environ, sys.stdout)
+    sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(0 if all(g.passed_after is not False for g in report.gates) else 1)
 
 
@@ -1013,6 +1031,7 @@ def diff_command(
         bool, typer.Option("--no-config", help="Ignore configuration files.")
     ] = False,
     today: TodayOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Compare two inventories (or saved reports): components, findings, scores, gates.
 
@@ -1029,7 +1048,8 @@ def diff_command(
         plan.load_side(str(head), loaded_rubric, catalog, options),
         fail_on_new=new_gate,
     )
-    sys.stdout.write(_render_diff(output_format, report))
+    layout = stdout_layout(color, os.environ, sys.stdout)
+    sys.stdout.write(_render_diff(output_format, report, layout))
     raise typer.Exit(1 if report.worse else 0)
 
 

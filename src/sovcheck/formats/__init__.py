@@ -1,17 +1,22 @@
 """Renderers: each module has a pure ``render(report) -> str``; none prints.
 
 Formats that can hold several audits in one file (JSON, SARIF, JUnit, GitLab Code Quality)
-also have ``render_many(reports) -> str``; the others are concatenated.
+also have ``render_many(reports) -> str``; the others are concatenated. The terminal table also
+takes ``width`` and ``colour`` (keyword arguments, see :mod:`sovcheck.formats.termtext`);
+the functions here pass them on to it and to no other format; ``sarif_max_results`` goes
+to SARIF alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
+from functools import partial
 from types import ModuleType
 from typing import assert_never
 
 from sovcheck.errors import UsageError
+from sovcheck.formats.termtext import DEFAULT_WIDTH
 from sovcheck.model.report import Report
 from sovcheck.rules.facts import AuditFacts
 
@@ -50,7 +55,14 @@ def _module(fmt: OutputFormat) -> ModuleType:
     assert_never(fmt)
 
 
-def renderer(fmt: OutputFormat) -> Callable[[Report], str]:
+def renderer(
+    fmt: OutputFormat, *, width: int = DEFAULT_WIDTH, colour: bool = False
+) -> Callable[[Report], str]:
+    """The format's ``render``; for the table, laid out to ``width``, coloured if ``colour``."""
+    if fmt is OutputFormat.TABLE:
+        from sovcheck.formats import table
+
+        return partial(table.render, width=width, colour=colour)
     render: Callable[[Report], str] = _module(fmt).render
     return render
 
@@ -61,11 +73,20 @@ def render_audits(
     *,
     many: bool = False,
     sarif_max_results: int | None = None,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
 ) -> str:
     """Like :func:`render_reports`, for formats that also need the facts (one audit only)."""
     if fmt not in NEEDS_FACTS:
         reports = [report for report, _ in audits]
-        return render_reports(fmt, reports, many=many, sarif_max_results=sarif_max_results)
+        return render_reports(
+            fmt,
+            reports,
+            many=many,
+            sarif_max_results=sarif_max_results,
+            width=width,
+            colour=colour,
+        )
     if len(audits) != 1 or many:
         raise UsageError(f"--format {fmt.value} takes one inventory")
     report, facts = audits[0]
@@ -81,6 +102,8 @@ def stream_audits(
     *,
     many: bool = False,
     sarif_max_results: int | None = None,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
 ) -> Iterator[bytes]:
     """What :func:`render_audits` returns, as UTF-8, in pieces where the format can be
     written so (JSON): a large report then never exists in memory as one text."""
@@ -93,7 +116,15 @@ def stream_audits(
         else:
             yield from json_report.render_many_chunks(reports)
         return
-    yield render_audits(fmt, audits, many=many, sarif_max_results=sarif_max_results).encode("utf-8")
+    text = render_audits(
+        fmt,
+        audits,
+        many=many,
+        sarif_max_results=sarif_max_results,
+        width=width,
+        colour=colour,
+    )
+    yield text.encode("utf-8")
 
 
 def render_reports(
@@ -102,6 +133,8 @@ def render_reports(
     *,
     many: bool = False,
     sarif_max_results: int | None = None,
+    width: int = DEFAULT_WIDTH,
+    colour: bool = False,
 ) -> str:
     """One document for one audit, or for several (``many``: even if only one succeeded).
 
@@ -114,10 +147,11 @@ def render_reports(
         # One SARIF log, whether of one report or of several.
         return sarif.render_many(reports, max_results=sarif_max_results)
     module = _module(fmt)
+    render = renderer(fmt, width=width, colour=colour)
     if len(reports) == 1 and not many:
-        return renderer(fmt)(reports[0])
+        return render(reports[0])
     render_many: Callable[[Sequence[Report]], str] | None = getattr(module, "render_many", None)
     if render_many is not None:
         return render_many(reports)
     separator = "\n---\n\n" if fmt is OutputFormat.MARKDOWN else "\n"
-    return separator.join(module.render(r) for r in reports)
+    return separator.join(render(r) for r in reports)

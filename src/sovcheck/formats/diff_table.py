@@ -1,33 +1,65 @@
-"""The diff as plain terminal tables."""
+"""The diff as plain terminal tables, laid out to a width (see :mod:`.termtext`)."""
 
 from __future__ import annotations
 
-import textwrap
-
-from tabulate import tabulate
-
+from sovcheck.formats.table import STATUS_COLOUR
+from sovcheck.formats.termtext import (
+    DEFAULT_WIDTH,
+    GREEN,
+    RED,
+    Cell,
+    Column,
+    Styled,
+    join_wrapped,
+    paint,
+    table,
+    wrap,
+)
+from sovcheck.model.report import Status
 from sovcheck.plan import DiffReport, FindingChange
 
-WIDTH = 60
+OBJECTIVE_COLUMNS = (
+    Column("Objective", weight=1),
+    Column("Base"),
+    Column("Head"),
+    Column("Change"),
+    Column("Level"),
+    Column("Min"),
+    Column("Head gate"),
+)
+FINDING_COLUMNS = (
+    Column("Finding"),
+    Column("Rule"),
+    Column("Component", weight=1),
+    Column("Base"),
+    Column("Head"),
+    Column("Message", weight=1.5, cap=60),
+)
 
 
-def _rows(kind: str, items: tuple[FindingChange, ...]) -> list[list[str]]:
+def _status(status: Status | None) -> Cell:
+    return Styled.of((status.value, STATUS_COLOUR.get(status))) if status else "-"
+
+
+def _rows(kind: str, items: tuple[FindingChange, ...]) -> list[list[Cell]]:
     return [
         [
             kind,
             f.rule,
             f.component or "(system)",
-            f.status_before.value if f.status_before else "-",
-            f.status_after.value if f.status_after else "-",
-            "\n".join(textwrap.wrap(f.message, WIDTH)) or f.message,
+            _status(f.status_before),
+            _status(f.status_after),
+            f.message,
         ]
         for f in items
     ]
 
 
-def render(report: DiffReport) -> str:
-    out = [f"sovcheck diff · {report.base} -> {report.head}", ""]
-    rows = [
+def render(report: DiffReport, *, width: int = DEFAULT_WIDTH, colour: bool = False) -> str:
+    """The diff laid out for a terminal ``width`` columns wide; ANSI colour if ``colour``."""
+    out = wrap(f"sovcheck diff · {report.base} -> {report.head}", width)
+    out.append("")
+    rows: list[list[Cell]] = [
         [
             o.title,
             f"{o.before:.1f}",
@@ -35,7 +67,7 @@ def render(report: DiffReport) -> str:
             f"{o.delta:+.1f}",
             f"{o.level_before} -> {o.level_after}",
             "-" if o.threshold is None else f"{o.threshold:g}",
-            "pass" if o.passed_after else "FAIL",
+            Styled.of(("pass", GREEN) if o.passed_after else ("FAIL", RED)),
         ]
         for o in report.objectives
     ]
@@ -51,14 +83,7 @@ def render(report: DiffReport) -> str:
             "",
         ]
     )
-    out.append(
-        tabulate(
-            rows,
-            headers=["Objective", "Base", "Head", "Change", "Level", "Min", "Head gate"],
-            tablefmt="simple",
-            disable_numparse=True,
-        )
-    )
+    out.append(table(OBJECTIVE_COLUMNS, rows, width=width, colour=colour))
     findings = (
         _rows("new", report.new_findings)
         + _rows("fixed", report.fixed_findings)
@@ -66,26 +91,22 @@ def render(report: DiffReport) -> str:
     )
     if findings:
         out.append("")
-        out.append(
-            tabulate(
-                findings,
-                headers=["Finding", "Rule", "Component", "Base", "Head", "Message"],
-                tablefmt="simple",
-                disable_numparse=True,
-            )
-        )
+        out.append(table(FINDING_COLUMNS, findings, width=width, colour=colour))
     if report.components_compared:
         out.append("")
-        out.append("Components added: " + (", ".join(report.added) or "none"))
-        out.append("Components removed: " + (", ".join(report.removed) or "none"))
+        out += join_wrapped("Components added: ", report.added or ["none"], width, separator=",")
+        out += join_wrapped(
+            "Components removed: ", report.removed or ["none"], width, separator=","
+        )
         for c in report.changed:
-            out.append(f"Component changed: {c.id} ({', '.join(c.fields)})")
+            out += wrap(f"Component changed: {c.id} ({', '.join(c.fields)})", width)
     for note in report.notes:
-        out.append(f"Note: {note}")
+        out += wrap(f"Note: {note}", width)
     out.append("")
     if report.worse:
-        out += [f"Worse: {r}" for r in report.worse_reasons]
-        out.append("Verdict: WORSE")
+        for reason in report.worse_reasons:
+            out += wrap(f"Worse: {reason}", width)
+        out.append("Verdict: " + paint("WORSE", RED, colour))
     else:
         out.append("Verdict: no gate got worse")
     return "\n".join(out) + "\n"

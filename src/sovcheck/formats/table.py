@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from tabulate import tabulate
-
+from sovcheck.formats.termtext import (
+    DEFAULT_WIDTH,
+    GREEN,
+    RED,
+    YELLOW,
+    Column,
+    Styled,
+    join_wrapped,
+    paint,
+    table,
+    wrap,
+)
 from sovcheck.model.report import BaselineComparison, Report, Status
+from sovcheck.model.rubric import Severity
 
 _STATUS_ORDER = {
     Status.FAIL: 0,
@@ -15,17 +24,41 @@ _STATUS_ORDER = {
     Status.PASS: 3,
     Status.NOT_APPLICABLE: 4,
 }
-WIDTH = 60
+STATUS_COLOUR = {Status.FAIL: RED, Status.UNKNOWN: YELLOW, Status.PASS: GREEN}
+SEVERITY_COLOUR = {Severity.CRITICAL: RED, Severity.HIGH: YELLOW}
+
+OBJECTIVE_COLUMNS = (
+    Column("Objective", weight=1),
+    Column("Score"),
+    Column("Min"),
+    Column("Level", weight=1),
+    Column("Fail"),
+    Column("Unknown"),
+    Column("Verdict", weight=1),
+)
+# The message takes what the other columns leave, up to 60 (the width it always had);
+# when even that is too much, it keeps about 1.5 times the room of the component.
+FINDING_COLUMNS = (
+    Column("Status"),
+    Column("Severity"),
+    Column("Rule"),
+    Column("Component", weight=1),
+    Column("Message", weight=1.5, cap=60),
+    Column("Line"),
+)
 
 
-def _wrap(text: str, width: int = WIDTH) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+def _verdict(passed: bool, assessed: bool = True) -> Styled:
+    if not assessed:
+        return Styled.of(
+            ("pass" if passed else "FAIL", GREEN if passed else RED), " (not assessed)"
+        )
+    return Styled.of(("pass", GREEN) if passed else ("FAIL", RED))
 
 
 def baseline_lines(b: BaselineComparison) -> list[str]:
-    """What --baseline found: counts, the new findings, the ones that left."""
+    """What --baseline found: counts, the new findings, the ones that left (unwrapped)."""
     out = [
-        "",
         f"Baseline {b.file}: {b.accepted} accepted, {len(b.new)} new, "
         f"{len(b.left)} left since the baseline",
     ]
@@ -43,34 +76,36 @@ def baseline_lines(b: BaselineComparison) -> list[str]:
     return out
 
 
-def render(report: Report) -> str:
+def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) -> str:
+    """The report laid out for a terminal ``width`` columns wide; ANSI colour if ``colour``."""
     out: list[str] = []
+
+    def line(text: str | Styled, indent: str = "", subsequent: str | None = None) -> None:
+        out.extend(wrap(text, width, indent=indent, subsequent=subsequent, colour=colour))
+
     inv = report.inventory
-    out.append(f"sovcheck {report.tool.version} · {inv.system} ({inv.path})")
+    line(f"sovcheck {report.tool.version} · {inv.system} ({inv.path})")
     trusted = ", ".join(inv.trusted) if inv.trusted else "none"
-    out.append(
+    line(
         f"home {inv.home} · trusted {trusted} · rubric {report.rubric.id} "
         f"v{report.rubric.version} · {inv.components} components"
     )
     for warning in report.warnings:
         where = f" (line {warning.location.line})" if warning.location else ""
-        out.append(_wrap(f"WARNING{where}: {warning.message}", 100))
+        line(Styled.of(("WARNING", YELLOW), f"{where}: {warning.message}"))
     out.append("")
-    rows = []
+    rows: list[list[str | Styled]] = []
     for o in report.objectives:
         threshold = "-" if o.threshold is None else f"{o.threshold:g}"
-        verdict = "pass" if o.passed else "FAIL"
-        if not o.assessed:
-            verdict += " (not assessed)"
         rows.append(
             [
                 o.title,
                 f"{o.score:.1f}",
                 threshold,
                 f"{o.level} {o.level_name}",
-                o.failing,
-                o.unknown,
-                verdict,
+                str(o.failing),
+                str(o.unknown),
+                _verdict(o.passed, o.assessed),
             ]
         )
     ov = report.overall
@@ -82,17 +117,10 @@ def render(report: Report) -> str:
             f"{ov.level} {ov.level_name}",
             "",
             "",
-            "pass" if ov.passed else "FAIL",
+            _verdict(ov.passed),
         ]
     )
-    out.append(
-        tabulate(
-            rows,
-            headers=["Objective", "Score", "Min", "Level", "Fail", "Unknown", "Verdict"],
-            tablefmt="simple",
-            disable_numparse=True,
-        )
-    )
+    out.append(table(OBJECTIVE_COLUMNS, rows, width=width, colour=colour))
     # Passing findings are in the report only with --show-passed: then they are listed
     # too, last, as the evidence they are.
     findings = sorted(
@@ -102,77 +130,76 @@ def render(report: Report) -> str:
     if findings:
         out.append("")
         out.append(f"Findings ({len(findings)})")
-        frows = [
+        frows: list[list[str | Styled]] = [
             [
-                f.status.value,
-                f.severity.value,
+                Styled.of((f.status.value, STATUS_COLOUR.get(f.status))),
+                Styled.of((f.severity.value, SEVERITY_COLOUR.get(f.severity))),
                 f.rule,
                 f.component or "(system)",
-                _wrap(f.message),
+                f.message,
                 f"{f.location.line}",
             ]
             for f in findings
         ]
-        out.append(
-            tabulate(
-                frows,
-                headers=["Status", "Severity", "Rule", "Component", "Message", "Line"],
-                tablefmt="simple",
-                disable_numparse=True,
-            )
-        )
+        out.append(table(FINDING_COLUMNS, frows, width=width, colour=colour))
     risks = report.risks
     if risks.cutoff or risks.single_points_of_failure:
         out.append("")
         out.append("Risks")
         for r in risks.cutoff:
-            out.append(f"  cut-off   {r.component}: {r.reason} [{' -> '.join(r.path)}]")
+            line(f"cut-off   {r.component}: {r.reason} [{' -> '.join(r.path)}]", "  ")
         for s in risks.single_points_of_failure:
-            out.append(
-                f"  single point of failure  {s.component}: "
-                f"{s.dominated} component(s) reachable only through it"
+            line(
+                f"single point of failure  {s.component}: "
+                f"{s.dominated} component(s) reachable only through it",
+                "  ",
             )
     if risks.foreign_spend_share is not None:
-        out.append(f"  foreign share of annual spend: {risks.foreign_spend_share:.0%}")
+        line(f"foreign share of annual spend: {risks.foreign_spend_share:.0%}", "  ")
     if report.unknowns:
         out.append("")
         out.append(f"Unknown facts to establish ({len(report.unknowns)})")
         for u in report.unknowns:
             where = u.component or "(system)"
-            out.append(f"  {where}: {u.field}  [{', '.join(u.rules)}]")
+            line(f"{where}: {u.field}  [{', '.join(u.rules)}]", "  ")
     notes = [w for w in report.waivers if w.status != "active"]
     if notes:
         out.append("")
         for w in notes:
             target = f" on {w.component}" if w.component else ""
-            out.append(f"  waiver {w.rule}{target} (expires {w.expires}): {w.status}")
+            line(f"waiver {w.rule}{target} (expires {w.expires}): {w.status}", "  ")
     for org in report.organizations:
-        out.append(f"  organization {org.id}: {org.note}")
+        line(f"organization {org.id}: {org.note}", "  ")
     if report.inferred:
         out.append("")
-        out.append(
+        line(
             f"Inferred, not stated ({len(report.inferred)}); the audit relies on them, check them:"
         )
         for inferred in report.inferred:
-            out.append(f"  {inferred.subject} {inferred.id}: {inferred.field} - {inferred.how}")
+            line(f"{inferred.subject} {inferred.id}: {inferred.field} - {inferred.how}", "  ")
     if report.stale_facts:
         out.append("")
-        out.append(f"Facts older than allowed ({len(report.stale_facts)}); check them again:")
+        line(f"Facts older than allowed ({len(report.stale_facts)}); check them again:")
         for fact in report.stale_facts:
-            out.append(f"  {fact.subject} {fact.id}: as of {fact.as_of} ({fact.age_days} days)")
+            line(f"{fact.subject} {fact.id}: as of {fact.as_of} ({fact.age_days} days)", "  ")
     if report.baseline is not None:
-        out += baseline_lines(report.baseline)
+        out.append("")
+        for text in baseline_lines(report.baseline):
+            body = text.lstrip(" ")
+            indent = text[: len(text) - len(body)]
+            line(body, indent, indent + "      " if indent else "  ")
     out.append("")
-    out.append(
-        "Gates: "
-        + (
-            "; ".join(
-                f"{g.id} {g.actual} vs {g.threshold} {'ok' if g.passed else 'FAILED'} ({g.source})"
-                + ("" if g.baseline is None else f" [baseline {g.baseline}]")
-                for g in report.gates
-            )
-            or "none evaluated"
+    gates = [
+        Styled.of(
+            f"{g.id} {g.actual} vs {g.threshold} ",
+            ("ok", GREEN) if g.passed else ("FAILED", RED),
+            f" ({g.source})" + ("" if g.baseline is None else f" [baseline {g.baseline}]"),
         )
+        for g in report.gates
+    ]
+    out += join_wrapped(
+        "Gates: ", gates or ["none evaluated"], width, colour=colour, each_on_its_own=True
     )
-    out.append("Verdict: " + ("PASS" if report.overall.passed else "FAIL"))
+    passed = report.overall.passed
+    out.append("Verdict: " + paint("PASS" if passed else "FAIL", GREEN if passed else RED, colour))
     return "\n".join(out) + "\n"
