@@ -485,3 +485,15 @@ def test_sarif_says_which_results_are_new_since_the_baseline(cli, tmp_path):
     component = dropped["component"] or "(system)"
     assert states.pop((dropped["rule"], component)) == "new"
     assert set(states.values()) == {"unchanged"}
+
+
+def test_accepted_gates_are_not_called_passing(cli, tmp_path):
+    base = tmp_path / "baseline.json"
+    cli("audit", US, *TODAY, "--create-baseline", base)
+    table = " ".join(cli("audit", US, *TODAY, "--baseline", base).out.split())
+    assert "objective:data-security 33.5 vs 70.0 accepted (rubric; baseline 33.5)" in table
+    assert "new-findings 0 vs high ok (baseline)" in table
+    assert table.endswith("Verdict: PASS against the baseline")
+    md = cli("audit", US, *TODAY, "--baseline", base, "--format", "markdown").out
+    assert md.splitlines()[0].endswith("— PASS against the baseline")
+    assert "| `objective:data-security` | 33.5 | 70 | rubric | ☑️ accepted (baseline 33.5) |" in md

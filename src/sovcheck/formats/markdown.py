@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sovcheck.model.report import BaselineComparison, Finding, Report, Status
+from sovcheck.model.report import BaselineComparison, Finding, Gate, Report, Status
 from sovcheck.model.rubric import Severity
 
 MAX_CHARS = 65_535
@@ -65,6 +65,16 @@ def _verdict(passed: bool) -> str:
     return "✅ pass" if passed else "❌ FAIL"
 
 
+def _gate_verdict(g: Gate) -> str:
+    """A gate's result; one that fails its threshold but no worse than the baseline
+    accepted is "accepted", not "pass"."""
+    if g.baseline is not None and g.passed:
+        return f"☑️ accepted (baseline {_num(g.baseline)})"
+    if g.baseline is not None:
+        return f"{_verdict(False)} (worse than baseline {_num(g.baseline)})"
+    return _verdict(g.passed)
+
+
 def _path(path: Sequence[str]) -> str:
     return _code(" → ".join(path)) if path else "–"
 
@@ -77,6 +87,9 @@ def _failing(report: Report) -> list[Finding]:
 def _head(report: Report) -> list[str]:
     inv, ov = report.inventory, report.overall
     verdict = "PASS" if ov.passed else "FAIL"
+    if report.baseline is not None:
+        # the gates were judged against the baseline: say so where the verdict is read
+        verdict += " against the baseline"
     icon = "✅" if ov.passed else "❌"
     trusted = ", ".join(inv.trusted) if inv.trusted else "none"
     out = [
@@ -146,8 +159,7 @@ def _head(report: Report) -> list[str]:
                     _num(g.actual),
                     _num(g.threshold),
                     g.source,
-                    _verdict(g.passed)
-                    + ("" if g.baseline is None else f" (baseline: {_num(g.baseline)})"),
+                    _gate_verdict(g),
                 ]
                 for g in report.gates
             ],

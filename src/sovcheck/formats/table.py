@@ -14,7 +14,7 @@ from sovcheck.formats.termtext import (
     table,
     wrap,
 )
-from sovcheck.model.report import BaselineComparison, Report, Status
+from sovcheck.model.report import BaselineComparison, Gate, Report, Status
 from sovcheck.model.rubric import Severity
 
 _STATUS_ORDER = {
@@ -54,6 +54,21 @@ def _verdict(passed: bool, assessed: bool = True) -> Styled:
             ("pass" if passed else "FAIL", GREEN if passed else RED), " (not assessed)"
         )
     return Styled.of(("pass", GREEN) if passed else ("FAIL", RED))
+
+
+def _gate(g: Gate) -> Styled:
+    """One gate: ok or FAILED, or, under a baseline, accepted while no worse than it was."""
+    actual = f"{g.actual:g}" if g.kind == "baseline" and not isinstance(g.actual, str) else g.actual
+    if g.baseline is not None:
+        verdict = ("accepted", YELLOW) if g.passed else ("FAILED", RED)
+        return Styled.of(
+            f"{g.id} {actual} vs {g.threshold} ", verdict, f" ({g.source}; baseline {g.baseline})"
+        )
+    return Styled.of(
+        f"{g.id} {actual} vs {g.threshold} ",
+        ("ok", GREEN) if g.passed else ("FAILED", RED),
+        f" ({g.source})",
+    )
 
 
 def baseline_lines(b: BaselineComparison) -> list[str]:
@@ -189,17 +204,12 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
             indent = text[: len(text) - len(body)]
             line(body, indent, indent + "      " if indent else "  ")
     out.append("")
-    gates = [
-        Styled.of(
-            f"{g.id} {g.actual} vs {g.threshold} ",
-            ("ok", GREEN) if g.passed else ("FAILED", RED),
-            f" ({g.source})" + ("" if g.baseline is None else f" [baseline {g.baseline}]"),
-        )
-        for g in report.gates
-    ]
+    gates = [_gate(g) for g in report.gates]
     out += join_wrapped(
         "Gates: ", gates or ["none evaluated"], width, colour=colour, each_on_its_own=True
     )
     passed = report.overall.passed
-    out.append("Verdict: " + paint("PASS" if passed else "FAIL", GREEN if passed else RED, colour))
+    verdict = "Verdict: " + paint("PASS" if passed else "FAIL", GREEN if passed else RED, colour)
+    # with --baseline the gates were judged against it: say so where the verdict is read
+    out.append(verdict + (" against the baseline" if report.baseline is not None else ""))
     return "\n".join(out) + "\n"
