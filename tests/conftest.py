@@ -28,6 +28,25 @@ DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2026, 11, 23)
 UPDATE_GOLDEN = os.environ.get("SOVCHECK_UPDATE_GOLDEN") == "1"
 
+_US_API = """
+  - id: us-llm-api
+    kind: service
+    name: Hosted LLM API
+    supplier: openai
+    location: [US]
+"""
+
+
+def with_us_api(trusted_text: str) -> str:
+    """The trusted-cloud hospital inventory's text, changed as a reviewer must see: its
+    platform sends its restricted data to a US-controlled API."""
+    text = trusted_text.replace(
+        "    runs_on: [scaleway-cloud]\n",
+        "    runs_on: [scaleway-cloud]\n    calls: [us-llm-api]\n",
+        1,
+    )
+    return text + _US_API
+
 
 @dataclass
 class Result:

@@ -9,30 +9,18 @@ from io import BytesIO, TextIOWrapper
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from tests.conftest import ROOT, with_us_api
 
 TRUSTED = "inventories/hospital-trusted-cloud.yaml"
 US = "inventories/hospital-us-cloud.yaml"
 TODAY = ("--today", "2026-11-23")
-US_API = """
-  - id: us-llm-api
-    kind: service
-    name: Hosted LLM API
-    supplier: openai
-    location: [US]
-"""
 
 
 def _with_us_api(directory: Path) -> Path:
     """The trusted-cloud platform, plus a US-controlled API it sends its restricted data to."""
-    text = (ROOT / TRUSTED).read_text(encoding="utf-8")
-    text = text.replace(
-        "    runs_on: [scaleway-cloud]\n",
-        "    runs_on: [scaleway-cloud]\n    calls: [us-llm-api]\n",
-        1,
-    )
     head = directory / "head.yaml"
-    head.write_text(text + US_API, encoding="utf-8")
+    head.write_text(with_us_api((ROOT / TRUSTED).read_text(encoding="utf-8")), encoding="utf-8")
     return head
 
 

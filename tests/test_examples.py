@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import ROOT, check_codequality, check_junit
+from tests.conftest import ROOT, check_codequality, check_junit, with_us_api
 
 BIN = Path(sys.executable).parent
 
@@ -57,25 +57,10 @@ def sovcheck_lines(lines: list[str]) -> list[str]:
     return found
 
 
-US_API = """
-  - id: us-llm-api
-    kind: service
-    name: Hosted LLM API
-    supplier: openai
-    location: [US]
-"""
-
-
 def add_us_api(workdir: Path) -> None:
-    """The change a reviewer must see: the trusted-cloud platform sends its restricted
-    data to a US-controlled API."""
+    """The change a reviewer must see (see ``with_us_api``)."""
     path = workdir / "inventories" / "hospital-trusted-cloud.yaml"
-    text = path.read_text(encoding="utf-8").replace(
-        "    runs_on: [scaleway-cloud]\n",
-        "    runs_on: [scaleway-cloud]\n    calls: [us-llm-api]\n",
-        1,
-    )
-    path.write_text(text + US_API, encoding="utf-8")
+    path.write_text(with_us_api(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def check_pinned_install(spec: str) -> None:

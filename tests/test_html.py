@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import INVENTORIES, ROOT, TODAY, load
 
 from sovcheck.audit import AuditOptions, build_facts, run_audit
 from sovcheck.catalog import builtin_catalog
@@ -39,6 +38,7 @@ from sovcheck.layout import layout
 from sovcheck.load.rubric import load_rubric
 from sovcheck.model.report import Report
 from sovcheck.rules.facts import AuditFacts
+from tests.conftest import INVENTORIES, ROOT, TODAY, load
 
 PATHS = sorted(INVENTORIES.glob("*.yaml"))
 IDS = [p.stem for p in PATHS]

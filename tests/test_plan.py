@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import INVENTORIES, TODAY, check_golden, load
 
 from sovcheck.audit import AuditOptions
 from sovcheck.catalog import Organizations, builtin_catalog
@@ -38,6 +37,7 @@ from sovcheck.plan import (
     whatif,
     whatif_diff,
 )
+from tests.conftest import INVENTORIES, TODAY, check_golden, load
 
 # Relative to the repository root (the tests run there, see the fixture below), so that
 # reports and goldens name the inventory the same way on every machine.

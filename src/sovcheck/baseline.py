@@ -84,12 +84,6 @@ def inventory_key(path: str) -> str:
     return artifact_location(path).path
 
 
-def _effective(f: Finding) -> Status:
-    if f.status is Status.WAIVED and f.status_without_waiver is not None:
-        return f.status_without_waiver
-    return f.status
-
-
 def create(reports: Sequence[Report]) -> str:
     """The baseline file's text for these audits (sorted: the same audits, the same bytes)."""
     inventories = []
@@ -167,7 +161,7 @@ def compare(
     new: list[Finding] = []
     current: set[tuple[str, str | None]] = set()
     for f in report.findings:
-        if _effective(f) not in _RANK:
+        if f.effective_status not in _RANK:
             continue
         current.add((f.rule, f.component))
         # a waived finding is accepted by its waiver, whatever the baseline says

@@ -15,7 +15,7 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -655,6 +655,30 @@ def _from_config(cfg: LoadedConfig, key: str | tuple[str, str], parse: Callable[
         raise cfg.problem(path, exc.text.removeprefix("--")) from None
 
 
+def _merge_thresholds(
+    cfg: LoadedConfig | None,
+    key: str,
+    configured: Mapping[str, object],
+    given: list[str] | None,
+    parse: Callable[[list[str], LoadedRubric], dict[str, T]],
+    rubric: LoadedRubric,
+    from_config: set[str],
+    gate_kind: str,
+) -> dict[str, T]:
+    """Per-objective thresholds of the configuration file (each error located at its key),
+    overridden by the command line's OBJECTIVE=VALUE options; ``from_config`` keeps the
+    gates whose threshold the file set."""
+    merged: dict[str, T] = {}
+    if cfg is not None:
+        for name, value in configured.items():
+            pair = functools.partial(parse, [f"{name}={value}"], rubric)
+            merged |= _from_config(cfg, (key, name), pair)
+    from_config.update(f"{gate_kind}:{k}" for k in merged)
+    on_command_line = parse(given or [], rubric)
+    from_config.difference_update(f"{gate_kind}:{k}" for k in on_command_line)
+    return merged | on_command_line
+
+
 def _audit_settings(
     cfg: LoadedConfig | None,
     *,
@@ -696,24 +720,19 @@ def _audit_settings(
     elif c.fail_under is not None:
         fail_under = c.fail_under
         from_config.add("overall")
-    minimums: dict[str, float] = {}
-    if cfg is not None:
-        for key, value in c.min.items():
-            parse = functools.partial(_parse_minimums, [f"{key}={value}"], loaded_rubric)
-            minimums |= _from_config(cfg, ("min", key), parse)
-    from_config.update(f"objective:{k}" for k in minimums)
-    cli_minimums = _parse_minimums(minimum or [], loaded_rubric)
-    from_config.difference_update(f"objective:{k}" for k in cli_minimums)
-    minimums.update(cli_minimums)
-    min_levels: dict[str, int] = {}
-    if cfg is not None:
-        for key, level in c.min_level.items():
-            parse_level = functools.partial(_parse_min_levels, [f"{key}={level}"], loaded_rubric)
-            min_levels |= _from_config(cfg, ("min-level", key), parse_level)
-    from_config.update(f"level:{k}" for k in min_levels)
-    cli_levels = _parse_min_levels(min_level or [], loaded_rubric)
-    from_config.difference_update(f"level:{k}" for k in cli_levels)
-    min_levels.update(cli_levels)
+    minimums = _merge_thresholds(
+        cfg, "min", c.min, minimum, _parse_minimums, loaded_rubric, from_config, "objective"
+    )
+    min_levels = _merge_thresholds(
+        cfg,
+        "min-level",
+        c.min_level,
+        min_level,
+        _parse_min_levels,
+        loaded_rubric,
+        from_config,
+        "level",
+    )
     if fail_on is None and c.fail_on is not None:
         fail_on = c.fail_on
         from_config.add("fail-on")

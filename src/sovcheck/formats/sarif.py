@@ -147,7 +147,7 @@ def _descriptor(summary: RuleSummary) -> dict[str, Any]:
 
 
 def _message(f: Finding) -> str:
-    effective = f.status_without_waiver if f.status is Status.WAIVED else f.status
+    effective = f.effective_status
     if effective is Status.UNKNOWN:
         text = f"Unknown, not a confirmed failure: {f.message}"
     else:
@@ -198,7 +198,7 @@ class _Artifacts:
 
 
 def _result(f: Finding, index: int, artifacts: _Artifacts) -> dict[str, Any]:
-    effective = f.status_without_waiver if f.status is Status.WAIVED else f.status
+    effective = f.effective_status
     level = "warning" if effective is Status.UNKNOWN else LEVEL[f.severity]
     location = artifacts.location(f.location.file)
     result: dict[str, Any] = {

@@ -51,6 +51,13 @@ class Finding(_Model):
     status_without_waiver: Status | None = None
     unknown_fields: tuple[str, ...] = ()
 
+    @property
+    def effective_status(self) -> Status:
+        """What the rule found, a waiver set aside: baselines and SARIF judge by this."""
+        if self.status is Status.WAIVED and self.status_without_waiver is not None:
+            return self.status_without_waiver
+        return self.status
+
 
 _FINDING_FIELDS = frozenset(Finding.model_fields)
 _LOCATION_FIELDS = frozenset(SourceLocation.model_fields)
