@@ -41,7 +41,7 @@ def _bars(report: PortfolioReport) -> str:
     if not orgs:
         return "<p>No supplier outside the systems' own organizations.</p>"
     total = max(len(report.systems), 1)
-    width, label, row = 720, 220, 22
+    width, label, row = 860, 300, 22
     height = row * len(orgs) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -67,7 +67,7 @@ def _bars(report: PortfolioReport) -> str:
 
 
 def _levels(report: PortfolioReport) -> str:
-    width, label, row = 720, 220, 24
+    width, label, row = 860, 300, 24
     rows = [d for d in report.distribution if d.assessed]
     height = row * len(rows) + 40
     parts = [
@@ -117,7 +117,7 @@ def _map(report: PortfolioReport) -> str:
     org_ids = [o.organization for o in orgs if any(oid == o.organization for _, oid in pairs)]
     row = 24
     height = row * max(len(countries), len(org_ids)) + 20
-    width, left, right = 720, 60, 500
+    width, left, right = 860, 60, 500
     ys_c = {c: 12 + k * row for k, c in enumerate(countries)}
     ys_o = {o: 12 + k * row for k, o in enumerate(org_ids)}
     biggest = max(pairs.values())
