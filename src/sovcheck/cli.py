@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar, assert_never
 
 import typer
+from pydantic import BaseModel
 
 from sovcheck import __version__, plan
 from sovcheck import baseline as baseline_module
@@ -47,14 +48,20 @@ from sovcheck.formats import (
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
 from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
+from sovcheck.load.document import read_document
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
-from sovcheck.load.validation import Suggester, did_you_mean
+from sovcheck.load.validation import Suggester, did_you_mean, validate_model
 from sovcheck.load.waivers import LoadedWaivers, check_components, load_waivers
 from sovcheck.model.catalog import Capability
 from sovcheck.model.inventory import RELATIONS, Inventory, Kind, Waiver
 from sovcheck.model.report import Report
 from sovcheck.model.rubric import Severity
+from sovcheck.portfolio import aggregate as portfolio_aggregate
+from sovcheck.portfolio import html as portfolio_html
+from sovcheck.portfolio import render as portfolio_render
+from sovcheck.portfolio import run as portfolio_run
+from sovcheck.portfolio.render import PortfolioFormat
 from sovcheck.rules.columns import CLASS_RANK
 from sovcheck.rules.conditions import OPERATORS
 from sovcheck.rules.facts import FACTS, AuditFacts
@@ -860,11 +867,20 @@ def schema(
     report: Annotated[
         bool, typer.Option("--report", help="The JSON report's schema instead of the inventory's.")
     ] = False,
+    portfolio: Annotated[
+        bool,
+        typer.Option("--portfolio", help="The schema of sovcheck portfolio's JSON output."),
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the inventory format (for editors), or of the report."""
+    """Print the JSON Schema of the inventory format (for editors), of the report, or of
+    the portfolio output."""
     from sovcheck.model.report import Report
 
-    model = Report if report else Inventory
+    if report and portfolio:
+        raise UsageError("--report and --portfolio: name one")
+    model: type[BaseModel] = (
+        Report if report else portfolio_aggregate.PortfolioReport if portfolio else Inventory
+    )
     typer.echo(json.dumps(model.model_json_schema(), indent=2, sort_keys=True))
 
 
@@ -1129,6 +1145,147 @@ def import_bom_command(
     else:
         write_atomically(output, text, [bom])
         typer.echo(f"{output}: inventory of {len(data['components'])} components written", err=True)
+
+
+@app.command()
+def portfolio(
+    inventories: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Inventory files and directories holding them (with --merge: portfolio JSON files).",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: Annotated[
+        str | None,
+        typer.Option(
+            "--rubric", "-r", help="Shipped rubric id or path to a rubric file.  [default: default]"
+        ),
+    ] = None,
+    output_format: Annotated[
+        PortfolioFormat,
+        typer.Option("--format", "-f", help="Output format: table, json, csv or html."),
+    ] = PortfolioFormat.TABLE,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of standard output."
+        ),
+    ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            metavar="SHARE%[:CLASS]:OBJECTIVE>=LEVEL[@DATE]",
+            help="Portfolio target, e.g. 80%:restricted:overall>=L3@2027-12-31 (a score instead of L<N> also works); exit 1 when one is missed. Repeatable.",
+        ),
+    ] = None,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--compare",
+            help="Earlier portfolio JSON runs: show the trend, and the systems whose verdicts changed since the latest. Repeatable.",
+        ),
+    ] = None,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge", help="The arguments are portfolio JSON files of shards: merge them."
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes.  [default: the usable cores]"),
+    ] = None,
+    today: TodayOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress on the terminal.")
+    ] = False,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """Audit many systems and answer for the whole portfolio: concentration, shared single
+    points of failure, distribution of scores and levels, targets, trend.
+
+    Exit 0 when every portfolio target is met (or none is set), 1 when one is missed, 2 when
+    an input or the command line is wrong (a bad inventory is reported, and the others are
+    still audited).
+    """
+    day = _today(today)
+    loaded_rubric = load_rubric(rubric or "default")
+    objectives = [o.id for o in loaded_rubric.rubric.objectives]
+    targets = [portfolio_aggregate.parse_target(t, objectives) for t in target or []]
+    history = [_load_portfolio(p) for p in compare or []]
+    given = inventories or []
+    if not given:
+        raise UsageError(
+            "portfolio needs inventories or directories (or, with --merge, JSON files)"
+        )
+    rubric_name = f"{loaded_rubric.rubric.id}@{loaded_rubric.rubric.version}"
+    if merge:
+        parts = [(str(p), _load_portfolio(p)) for p in given]
+        for name, part in parts:
+            if part.rubric != rubric_name:
+                raise UsageError(
+                    f"--merge: {name} was made with rubric {part.rubric}, not {rubric_name} "
+                    "(give the same --rubric)"
+                )
+        aggregate = portfolio_aggregate.merge(parts)
+        inputs = list(given)
+    else:
+        paths = _expand(given)
+        inputs = paths
+        if output is not None:
+            check_outputs([("--output", output)], paths)
+        job = portfolio_run.Job(rubric=loaded_rubric, options=AuditOptions(today=day))
+        aggregate = portfolio_aggregate.Aggregate()
+        workers = jobs or portfolio_run.default_jobs()
+        for done, result in enumerate(portfolio_run.audit_all(paths, job, workers), start=1):
+            if isinstance(result, portfolio_aggregate.BadInventory):
+                aggregate.add_error(result)
+            else:
+                aggregate.add(result)
+            _progress(f"audited {done:,} of {len(paths):,} inventories", quiet)
+        _progress("", quiet)
+    result_report = aggregate.report(
+        tool_version=__version__,
+        rubric=rubric_name,
+        today=day,
+        targets=targets,
+        history=history,
+    )
+    for error in result_report.errors:
+        for line in error.problems:
+            sys.stderr.write(f"{line}\n")
+    if output_format is PortfolioFormat.TABLE:
+        layout = (
+            stdout_layout(color, os.environ, sys.stdout)
+            if output is None
+            else file_layout(os.environ)
+        )
+        text = portfolio_render.render_table(
+            result_report, width=layout.width, colour=layout.colour
+        )
+    elif output_format is PortfolioFormat.JSON:
+        text = portfolio_render.render_json(result_report)
+    elif output_format is PortfolioFormat.CSV:
+        text = portfolio_render.render_csv(result_report)
+    elif output_format is PortfolioFormat.HTML:
+        text = portfolio_html.render_html(result_report)
+    else:
+        assert_never(output_format)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text, inputs)
+    if result_report.errors:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if result_report.passed else 1)
+
+
+def _load_portfolio(path: Path) -> portfolio_aggregate.PortfolioReport:
+    """A saved ``sovcheck portfolio --format json``; located errors when it is not one."""
+    document = read_document(path)
+    return validate_model(document, portfolio_aggregate.PortfolioReport)
 
 
 @catalog_app.command("search")
