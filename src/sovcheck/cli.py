@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 import os
 import re
 import sys
@@ -23,7 +22,7 @@ from typing import Annotated, TypeVar, assert_never
 
 import typer
 
-from sovcheck import __version__, plan
+from sovcheck import __version__, jsontext, plan
 from sovcheck import baseline as baseline_module
 from sovcheck import catalog as catalog_module
 from sovcheck import config as config_module
@@ -846,7 +845,7 @@ def schema(
     from sovcheck.model.report import Report
 
     model = Report if report else Inventory
-    typer.echo(json.dumps(model.model_json_schema(), indent=2, sort_keys=True))
+    typer.echo(jsontext.dumps(model.model_json_schema(), sort_keys=True), nl=False)
 
 
 @rubric_app.command("list")
