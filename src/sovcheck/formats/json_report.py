@@ -71,10 +71,10 @@ def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
     the empty list stands: JSON strings hold no raw newline, so a newline and the key's
     indent mark the place.
     """
-    head = to_data(report, findings=False)
+    data = to_data(report, findings=False)
     # pydantic_core writes NaN and Infinity as bare tokens; findings hold no floats.
-    jsontext.require_finite(head)
-    text = _dumps(head, level)
+    jsontext.require_finite(data)
+    text = _dumps(data, level)
     marker = b"\n" + b"  " * (level + 1) + b'"findings": []'
     head, found, tail = text.partition(marker)
     assert found, "every report has a findings key"
