@@ -44,6 +44,7 @@ from sovcheck.formats import (
     stream_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
+from sovcheck.formats.visible import visible
 from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.inventory import LoadedInventory, load_inventory
@@ -805,8 +806,14 @@ def _looks_like_inventory(path: Path) -> bool:
 
 
 def _print_error(exc: SovcheckError) -> None:
+    """One line per problem, control characters from the input escaped: a value cannot
+    clear the screen or start a line of its own (a forged ``file:1:1:`` message)."""
+    if exc.problems:
+        for problem in exc.problems:
+            sys.stderr.write(f"{visible(str(problem))}\n")
+        return
     for line in exc.lines():
-        sys.stderr.write(f"{line}\n" if exc.problems else f"sovcheck: {line}\n")
+        sys.stderr.write(f"sovcheck: {visible(line)}\n")
 
 
 @app.command()
