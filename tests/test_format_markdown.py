@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sovcheck.formats import markdown
+from sovcheck.formats import markdown, mdtext
 from sovcheck.model.report import Finding, Report, Status
 from tests.conftest import audit, check_golden
 
@@ -120,8 +120,10 @@ def test_waivers_table_and_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_cell_escaping() -> None:
-    assert markdown.cell("a | b\nc\r\nd") == "a \\| b<br>c<br>d"
-    assert markdown.cell(3) == "3"
+    # a line break in a cell would end the table row: it is shown as an escape
+    assert mdtext.cell("a | b\nc\r\nd") == "a \\| b\\\\nc\\\\r\\\\nd"
+    assert mdtext.cell(3) == "3"
+    assert mdtext.cell(mdtext.code("x|y")) == "`x\\|y`"
 
 
 def test_truncated_to_the_limit(hospital: Report) -> None:

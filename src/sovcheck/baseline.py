@@ -22,13 +22,13 @@ made in one directory applies from another.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sovcheck import jsontext
 from sovcheck.errors import InputError
 from sovcheck.formats.paths import artifact_location
 from sovcheck.formats.sarif import fingerprint
@@ -50,7 +50,7 @@ _EPS = 1e-9
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class BaselineEntry(_Model):
@@ -115,7 +115,7 @@ def create(reports: Sequence[Report]) -> str:
         )
     rubric = f"{reports[0].rubric.id} v{reports[0].rubric.version}" if reports else ""
     data = Baseline(sovcheck_baseline=1, rubric=rubric, inventories=tuple(inventories))
-    return json.dumps(data.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(data.model_dump(mode="json"))
 
 
 def load(path: Path) -> Baseline:

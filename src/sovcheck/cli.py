@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 import os
 import re
 import sys
@@ -24,7 +23,7 @@ from typing import Annotated, TypeVar, assert_never
 import typer
 from pydantic import BaseModel
 
-from sovcheck import __version__, plan
+from sovcheck import __version__, jsontext, plan
 from sovcheck import baseline as baseline_module
 from sovcheck import catalog as catalog_module
 from sovcheck import config as config_module
@@ -46,6 +45,7 @@ from sovcheck.formats import (
     stream_audits,
 )
 from sovcheck.formats.svg_graph import GraphFormat, render_graph
+from sovcheck.formats.visible import visible
 from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.document import read_document
@@ -832,8 +832,14 @@ def _looks_like_inventory(path: Path) -> bool:
 
 
 def _print_error(exc: SovcheckError) -> None:
+    """One line per problem, control characters from the input escaped: a value cannot
+    clear the screen or start a line of its own (a forged ``file:1:1:`` message)."""
+    if exc.problems:
+        for problem in exc.problems:
+            sys.stderr.write(f"{visible(str(problem))}\n")
+        return
     for line in exc.lines():
-        sys.stderr.write(f"{line}\n" if exc.problems else f"sovcheck: {line}\n")
+        sys.stderr.write(f"sovcheck: {visible(line)}\n")
 
 
 @app.command()
@@ -881,7 +887,7 @@ def schema(
     model: type[BaseModel] = (
         Report if report else portfolio_aggregate.PortfolioReport if portfolio else Inventory
     )
-    typer.echo(json.dumps(model.model_json_schema(), indent=2, sort_keys=True))
+    typer.echo(jsontext.dumps(model.model_json_schema(), sort_keys=True), nl=False)
 
 
 @rubric_app.command("list")

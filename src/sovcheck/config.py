@@ -41,7 +41,11 @@ class Config(BaseModel):
     """What a configuration file may set (every key optional)."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=_kebab, populate_by_name=False
+        frozen=True,
+        extra="forbid",
+        alias_generator=_kebab,
+        populate_by_name=False,
+        allow_inf_nan=False,
     )
 
     rubric: str | None = None

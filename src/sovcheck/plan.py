@@ -199,7 +199,7 @@ def check_target(target: Target, rubric: LoadedRubric) -> None:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class TargetSpec(_Model):

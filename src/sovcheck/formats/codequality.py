@@ -32,12 +32,12 @@ bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sovcheck import jsontext
 from sovcheck.formats.paths import artifact_location
 from sovcheck.model.report import Finding, Report, Status
 from sovcheck.model.rubric import Severity
@@ -126,7 +126,7 @@ def to_data(reports: Sequence[Report]) -> list[dict[str, Any]]:
 
 
 def render_many(reports: Sequence[Report]) -> str:
-    return json.dumps(to_data(reports), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_data(reports))
 
 
 def render(report: Report) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sovcheck.formats.markdown import table
+from sovcheck.formats.mdtext import Markdown, code, join, table, text
 from sovcheck.plan import DiffReport, FindingChange
 
 
@@ -16,7 +16,7 @@ def _findings(title: str, items: tuple[FindingChange, ...]) -> list[str]:
             f.severity,
             f.status_before.value if f.status_before else "-",
             f.status_after.value if f.status_after else "-",
-            f.message,
+            text(f.message),
         ]
         for f in items
     ]
@@ -29,10 +29,10 @@ def _findings(title: str, items: tuple[FindingChange, ...]) -> list[str]:
 
 
 def render(report: DiffReport) -> str:
-    out = [f"## sovcheck diff: `{report.base}` -> `{report.head}`", ""]
+    out = [f"## sovcheck diff: {code(report.base)} -> {code(report.head)}", ""]
     if report.worse:
         out.append("**Worse than the base:**")
-        out += [f"- {r}" for r in report.worse_reasons]
+        out += [f"- {text(r)}" for r in report.worse_reasons]
     else:
         out.append("**No gate got worse.**")
     if report.fail_on_new is not None:
@@ -56,7 +56,7 @@ def render(report: DiffReport) -> str:
     ov = report.overall
     rows.append(
         [
-            "Overall",
+            Markdown("Overall"),
             f"{ov.before:.1f}",
             f"{ov.after:.1f}",
             f"{ov.delta:+.1f}",
@@ -73,14 +73,14 @@ def render(report: DiffReport) -> str:
     if report.components_compared:
         out.append("### Components")
         out.append("")
-        out.append("- Added: " + (", ".join(f"`{c}`" for c in report.added) or "none"))
-        out.append("- Removed: " + (", ".join(f"`{c}`" for c in report.removed) or "none"))
+        out.append("- Added: " + (join(report.added) or "none"))
+        out.append("- Removed: " + (join(report.removed) or "none"))
         if report.changed:
             out.append("- Changed:")
-            out += [f"  - `{c.id}`: {', '.join(c.fields)}" for c in report.changed]
+            out += [f"  - {code(c.id)}: {text(', '.join(c.fields))}" for c in report.changed]
         else:
             out.append("- Changed: none")
         out.append("")
     for note in report.notes:
-        out.append(f"Note: {note}")
+        out.append(f"Note: {text(note)}")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+from sovcheck import jsontext
 from sovcheck.plan import GapReport
 
 
 def render(report: GapReport) -> str:
     data = report.model_dump(mode="json")
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(data, sort_keys=True)

@@ -7,7 +7,7 @@ references of the findings it fixes.
 
 from __future__ import annotations
 
-from sovcheck.formats.markdown import table
+from sovcheck.formats.mdtext import code, join, table, text
 from sovcheck.plan import GapReport, ScoreChange, Step, TargetLine
 
 COSTS_SHOWN = 10
@@ -62,41 +62,38 @@ def _changes(changes: tuple[ScoreChange, ...]) -> list[str]:
 
 
 def _step(step: Step) -> list[str]:
-    out = [f"### Step {step.number}. {step.summary}", ""]
-    out.append(f"- Kind: {step.kind}; suggested from: {step.source}")
+    out = [f"### Step {step.number}. {text(step.summary)}", ""]
+    out.append(f"- Kind: {text(step.kind)}; suggested from: {text(step.source)}")
     if step.host:
-        out.append(f"- Trusted host or supplier: `{step.host}`")
+        out.append(f"- Trusted host or supplier: {code(step.host)}")
     out.append("- Modelled change:")
-    out += [f"  - {m}" for m in step.modelled_change]
+    out += [f"  - {text(m)}" for m in step.modelled_change]
     if step.removed:
-        out.append(f"- No longer used, dropped from the model: {', '.join(step.removed)}")
+        out.append(f"- No longer used, dropped from the model: {text(', '.join(step.removed))}")
     if step.alternatives:
-        out.append(
-            "- Catalog alternatives modelled the same way: "
-            + ", ".join(f"`{a}`" for a in step.alternatives)
-        )
-    out.append("- Depends on: " + "; ".join(step.depends_on))
+        out.append("- Catalog alternatives modelled the same way: " + join(step.alternatives))
+    out.append("- Depends on: " + text("; ".join(step.depends_on)))
     if step.assumes_fact:
         out.append(
             "- This step assumes a favourable answer; the change holds only if the fact "
             "turns out as modelled."
         )
     earlier = " (after those of the steps before)" if step.number > 1 else ""
-    out.append(f"- What-if options{earlier}: `{' '.join(step.options)}`")
+    out.append(f"- What-if options{earlier}: {code(' '.join(step.options))}")
     out.append("")
     out.append(f"Expected change, re-evaluated (gain toward the target: {step.gain:g}):")
     out.append("")
     out += _changes(step.changes)
     out.append("")
     if step.fixed:
-        out.append("Findings resolved: " + ", ".join(step.fixed))
+        out.append("Findings resolved: " + text(", ".join(step.fixed)))
         out.append("")
     if step.new:
-        out.append("New findings: " + ", ".join(step.new))
+        out.append("New findings: " + text(", ".join(step.new)))
         out.append("")
     if step.references:
         out.append("References:")
-        out += [f"- {r}" for r in step.references]
+        out += [f"- {text(r)}" for r in step.references]
     else:
         out.append("References: none (no finding is resolved outright; the step raises credit).")
     out.append("")
@@ -104,10 +101,10 @@ def _step(step: Step) -> list[str]:
 
 
 def render(report: GapReport) -> str:
-    out = [f"# Gap report: {report.system}", ""]
+    out = [f"# Gap report: {text(report.system)}", ""]
     out.append(
-        f"Inventory `{report.inventory}`, rubric `{report.rubric}` v{report.rubric_version}, "
-        f"target: {report.target.description}."
+        f"Inventory {code(report.inventory)}, rubric {code(report.rubric)} "
+        f"v{text(report.rubric_version)}, target: {text(report.target.description)}."
     )
     out.append("")
     n = len(report.steps)
@@ -118,14 +115,14 @@ def render(report: GapReport) -> str:
     if report.assumes_facts:
         verdict += " Some steps assume that unknown facts turn out favourable."
     out += [verdict, ""]
-    out += ["## How the scores are computed", "", report.formula, ""]
+    out += ["## How the scores are computed", "", text(report.formula), ""]
     out += ["## Where it stands", ""]
     out += table(["Target", "Score", "Aim", "Gap", "Level", "Status"], _line_rows(report.before))
     out.append("")
     for line in report.before:
         if line.reached or not line.costs:
             continue
-        out += [f"### What costs the most: {line.title}", ""]
+        out += [f"### What costs the most: {text(line.title)}", ""]
         rows: list[list[object]] = [
             [
                 c.rule,
@@ -143,7 +140,8 @@ def render(report: GapReport) -> str:
         out.append("")
         if line.blocking:
             out.append(
-                "Failing findings too severe for the target level: " + ", ".join(line.blocking)
+                "Failing findings too severe for the target level: "
+                + text(", ".join(line.blocking))
             )
             out.append("")
     out += ["## Plan", ""]
@@ -160,6 +158,8 @@ def render(report: GapReport) -> str:
         out += ["## Unknown facts the plan cannot model", ""]
         for u in report.not_modelled:
             where = u.component or "(system)"
-            out.append(f"- {where}: {u.field} [{', '.join(u.rules)}]: {u.reason}")
+            out.append(
+                f"- {text(where)}: {text(u.field)} [{text(', '.join(u.rules))}]: {text(u.reason)}"
+            )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

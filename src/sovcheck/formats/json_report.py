@@ -7,6 +7,7 @@ from typing import Any
 
 import pydantic_core
 
+from sovcheck import jsontext
 from sovcheck.model.report import Finding, Report, Status
 from sovcheck.model.rubric import Severity
 
@@ -70,7 +71,10 @@ def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
     the empty list stands: JSON strings hold no raw newline, so a newline and the key's
     indent mark the place.
     """
-    text = _dumps(to_data(report, findings=False), level)
+    data = to_data(report, findings=False)
+    # pydantic_core writes NaN and Infinity as bare tokens; findings hold no floats.
+    jsontext.require_finite(data)
+    text = _dumps(data, level)
     marker = b"\n" + b"  " * (level + 1) + b'"findings": []'
     head, found, tail = text.partition(marker)
     assert found, "every report has a findings key"

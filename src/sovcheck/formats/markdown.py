@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sovcheck.formats.mdtext import Markdown, code, join, table, text
 from sovcheck.model.report import BaselineComparison, Finding, Gate, Report, Status
 from sovcheck.model.rubric import Severity
 
@@ -31,26 +32,6 @@ SCORING = (
     "the rubric asks for the level of the overall score instead, capped in the same way by "
     "the most severe failing finding."
 )
-
-
-def cell(text: object) -> str:
-    """Text that stays inside one table cell: pipes escaped, line breaks as ``<br>``."""
-    value = str(text).replace("|", "\\|")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\n", "<br>")
-
-
-def _code(text: str) -> str:
-    """Inline code that survives a table cell (no backticks inside)."""
-    return "`" + text.replace("`", "'") + "`"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """A Markdown table, each value kept inside its cell."""
-    out = ["| " + " | ".join(cell(h) for h in headers) + " |"]
-    out.append("|" + "|".join(" --- " for _ in headers) + "|")
-    out.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
-    return out
 
 
 def _num(value: float | str | None) -> str:
@@ -75,8 +56,8 @@ def _gate_verdict(g: Gate) -> str:
     return _verdict(g.passed)
 
 
-def _path(path: Sequence[str]) -> str:
-    return _code(" → ".join(path)) if path else "–"
+def _path(path: Sequence[str]) -> Markdown:
+    return code(" → ".join(path)) if path else Markdown("–")
 
 
 def _failing(report: Report) -> list[Finding]:
@@ -91,22 +72,22 @@ def _head(report: Report) -> list[str]:
         # the gates were judged against the baseline: say so where the verdict is read
         verdict += " against the baseline"
     icon = "✅" if ov.passed else "❌"
-    trusted = ", ".join(inv.trusted) if inv.trusted else "none"
+    trusted = text(", ".join(inv.trusted)) if inv.trusted else "none"
     out = [
-        f"# {icon} sovcheck: {inv.system} — {verdict}",
+        f"# {icon} sovcheck: {text(inv.system)} — {verdict}",
         "",
         f"Overall score **{ov.score:.1f}** (raw {ov.raw_score:.1f}), level **{ov.level} "
-        f"{ov.level_name}**. Inventory {_code(inv.path)} ({inv.components} components, "
-        f"home {inv.home}, trusted {trusted}), rubric {_code(report.rubric.id)} "
-        f"v{report.rubric.version}, sovcheck {report.tool.version}.",
+        f"{ov.level_name}**. Inventory {code(inv.path)} ({inv.components} components, "
+        f"home {text(inv.home)}, trusted {trusted}), rubric {code(report.rubric.id)} "
+        f"v{text(report.rubric.version)}, sovcheck {report.tool.version}.",
         "",
     ]
     if report.warnings:
         out += [f"> [!WARNING]\n> **{len(report.warnings)} warning(s)** to read first:"]
         out += [
-            f"> - {_code(w.subject)}"
+            f"> - {code(w.subject)}"
             + (f" (line {w.location.line})" if w.location else "")
-            + f": {w.message}"
+            + f": {text(w.message)}"
             for w in report.warnings
         ]
         out.append("")
@@ -130,7 +111,7 @@ def _head(report: Report) -> list[str]:
         )
     rows.append(
         [
-            "**Overall**",
+            Markdown("**Overall**"),
             f"{ov.score:.1f}",
             "",
             f"{ov.level} {ov.level_name}",
@@ -147,7 +128,7 @@ def _head(report: Report) -> list[str]:
         failed = [g for g in report.gates if not g.passed]
         out.append(
             f"{len(report.gates)} evaluated, {len(failed)} failed"
-            + (": " + ", ".join(_code(g.id) for g in failed) if failed else "")
+            + (": " + join([g.id for g in failed]) if failed else "")
             + "."
         )
         out.append("")
@@ -155,7 +136,7 @@ def _head(report: Report) -> list[str]:
             ["Gate", "Actual", "Threshold", "Source", "Result"],
             [
                 [
-                    _code(g.id),
+                    code(g.id),
                     _num(g.actual),
                     _num(g.threshold),
                     g.source,
@@ -176,7 +157,7 @@ def _baseline(b: BaselineComparison) -> list[str]:
         "",
         "## Baseline",
         "",
-        f"{_code(b.file)}: {b.accepted} accepted, {len(b.new)} new, {len(b.left)} left since "
+        f"{code(b.file)}: {b.accepted} accepted, {len(b.new)} new, {len(b.left)} left since "
         "the baseline"
         + ("" if b.inventory_found else " (it has no entry for this inventory)")
         + ".",
@@ -189,10 +170,10 @@ def _baseline(b: BaselineComparison) -> list[str]:
                 [
                     f.status.value,
                     f.severity.value,
-                    _code(f.rule),
-                    f.component or "(system)",
+                    code(f.rule),
+                    code(f.component or SYSTEM),
                     f.line,
-                    f.message,
+                    text(f.message),
                 ]
                 for f in b.new
             ],
@@ -200,7 +181,7 @@ def _baseline(b: BaselineComparison) -> list[str]:
     if b.left:
         out += ["", "Left since the baseline (refresh it with `--create-baseline`):", ""]
         out += [
-            f"- {_code(f.rule)} on {f.component or '(system)'} (was {f.status.value})"
+            f"- {code(f.rule)} on {code(f.component or SYSTEM)} (was {f.status.value})"
             for f in b.left
         ]
     return out
@@ -223,11 +204,11 @@ def _findings(failing: Sequence[Finding], passing: Sequence[Finding], shown: int
             ["Rule", "Component", "Message", "Path", "Remediation"],
             [
                 [
-                    _code(f.rule),
-                    _code(f.component or SYSTEM),
-                    f.message,
+                    code(f.rule),
+                    code(f.component or SYSTEM),
+                    text(f.message),
                     _path(f.path),
-                    f.remediation,
+                    text(f.remediation),
                 ]
                 for f in group
             ],
@@ -239,7 +220,7 @@ def _findings(failing: Sequence[Finding], passing: Sequence[Finding], shown: int
         out += table(
             ["Rule", "Component", "Evidence", "Path"],
             [
-                [_code(f.rule), _code(f.component or SYSTEM), f.message, _path(f.path)]
+                [code(f.rule), code(f.component or SYSTEM), text(f.message), _path(f.path)]
                 for f in kept_passing
             ],
         )
@@ -265,7 +246,7 @@ def _tail(report: Report) -> list[str]:
         out += table(
             ["Component", "Field", "Rules"],
             [
-                [_code(u.component or SYSTEM), _code(u.field), ", ".join(u.rules)]
+                [code(u.component or SYSTEM), code(u.field), text(", ".join(u.rules))]
                 for u in report.unknowns
             ],
         )
@@ -276,7 +257,7 @@ def _tail(report: Report) -> list[str]:
     if risks.cutoff:
         out += table(
             ["Component", "Reason", "Path"],
-            [[_code(r.component), r.reason, _path(r.path)] for r in risks.cutoff],
+            [[code(r.component), text(r.reason), _path(r.path)] for r in risks.cutoff],
         )
         out += [
             "",
@@ -290,7 +271,7 @@ def _tail(report: Report) -> list[str]:
     if spofs:
         out += table(
             ["Component", "Reachable only through it", "Path"],
-            [[_code(s.component), s.dominated, _path(s.path)] for s in spofs],
+            [[code(s.component), s.dominated, _path(s.path)] for s in spofs],
         )
     else:
         out.append("None.")
@@ -302,9 +283,9 @@ def _tail(report: Report) -> list[str]:
             ["Rule", "Component", "Reason", "Expires", "Status", "Findings waived"],
             [
                 [
-                    _code(w.rule),
-                    _code(w.component or SYSTEM),
-                    w.reason,
+                    code(w.rule),
+                    code(w.component or SYSTEM),
+                    text(w.reason),
                     w.expires,
                     w.status,
                     w.matched,
@@ -316,7 +297,7 @@ def _tail(report: Report) -> list[str]:
         out.append("None declared.")
     if report.organizations:
         out += ["", "## Notes on organizations", ""]
-        out += [f"- {_code(o.id)}: {o.note}" for o in report.organizations]
+        out += [f"- {code(o.id)}: {text(o.note)}" for o in report.organizations]
     out += ["", "## Scoring", "", SCORING]
     return out
 

@@ -44,13 +44,13 @@ SARIF 2.1.0 Errata 01, the edition GitHub validates against; no other host is na
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sovcheck import jsontext
 from sovcheck.formats import paths
 from sovcheck.model.report import Finding, Report, RuleSummary, Status
 from sovcheck.model.rubric import Severity
@@ -392,7 +392,7 @@ def to_data(reports: Sequence[Report], *, max_results: int = MAX_RESULTS) -> dic
 
 def render_many(reports: Sequence[Report], *, max_results: int = MAX_RESULTS) -> str:
     data = to_data(reports, max_results=max_results)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(data)
 
 
 def render(report: Report, *, max_results: int = MAX_RESULTS) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from sovcheck import jsontext
 from sovcheck.errors import InputError, Location, Problem
 from sovcheck.importers.cyclonedx import read_cyclonedx_json, read_cyclonedx_xml
 from sovcheck.importers.detect import BomFormat, detect
@@ -75,7 +75,7 @@ def dump_inventory(data: dict[str, Any], header: str, *, as_json: bool) -> str:
         system = dict(data.get("system", {}))
         system.setdefault("notes", header)
         out = {**data, "system": system}
-        return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+        return jsontext.dumps(out)
     return dump_yaml(data, header)
 
 

@@ -161,6 +161,33 @@ def load_rubric(name_or_path: str) -> LoadedRubric:
     return LoadedRubric(rubric, tuple(compiled), doc, parents)
 
 
+def _consistency_problems(rubric: Rubric, doc: Document) -> list[Problem]:
+    """What one rubric file says that cannot hold together: an objective id given twice
+    (both would be scored), a level that needs less than the one below it."""
+    smap = doc.source_map
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, objective in enumerate(rubric.objectives):
+        if objective.id in seen:
+            problems.append(
+                Problem(
+                    smap.locate(("objectives", i, "id")),
+                    f"duplicate objective id '{objective.id}'",
+                )
+            )
+        seen.add(objective.id)
+    for i, (below, level) in enumerate(zip(rubric.levels, rubric.levels[1:], strict=False)):
+        if level.min_score < below.min_score:
+            problems.append(
+                Problem(
+                    smap.locate(("levels", i + 1, "min_score")),
+                    f"min_score {level.min_score:g} is below the {below.min_score:g} of level "
+                    f"{below.level}: a higher level cannot need a lower score",
+                )
+            )
+    return problems
+
+
 def _read(
     name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...]
 ) -> tuple[Rubric, list[_Part], Document, tuple[Document, ...]]:
@@ -189,6 +216,7 @@ def _read(
             )
         ids.add(rule.id)
         own.append(_Part(rule, doc, ("rules", i)))
+    problems.extend(_consistency_problems(rubric, doc))
     if rubric.extends is None:
         for key in ("objectives", "levels", "rules"):
             if not getattr(rubric, key):

@@ -200,6 +200,8 @@ def _problem(
         return Problem(location, f"'{_where(loc)}' must be a list, e.g. [{got}]")
     if kind == "too_short" and field == "components":
         return Problem(location, "no components: an inventory needs at least one component")
+    if kind == "finite_number":
+        return Problem(location, f"'{_where(loc)}' must be a finite number, not {got}")
     if kind == "value_error":
         return Problem(location, str(err["msg"]).removeprefix("Value error, "))
     return Problem(location, f"'{_where(loc)}': {err['msg']}")

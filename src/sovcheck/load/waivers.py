@@ -22,7 +22,7 @@ from sovcheck.model.inventory import Waiver
 
 
 class WaiversFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     waivers: tuple[Waiver, ...]
 

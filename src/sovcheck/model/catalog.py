@@ -19,7 +19,7 @@ Sources = Annotated[tuple[SourceRef, ...], Field(min_length=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class LawEffect(StrEnum):

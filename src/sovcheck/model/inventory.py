@@ -132,7 +132,9 @@ RELATIONS: tuple[Relation, ...] = tuple(Relation)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_enum_values=False, allow_inf_nan=False
+    )
 
 
 class System(_Model):

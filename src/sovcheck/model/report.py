@@ -11,13 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sovcheck.model.rubric import Severity
+from sovcheck.model.rubric import Score, Severity, Share, Weight
 
 REPORT_VERSION = 1
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Status(StrEnum):
@@ -101,14 +101,14 @@ class RuleSummary(_Model):
     objective: str
     title: str
     severity: Severity
-    weight: float
+    weight: Weight
     applicable: int
     passed: int
     failed: int
     unknown: int
     waived: int
-    credit: float | None
-    raw_credit: float | None
+    credit: Share | None
+    raw_credit: Share | None
     rationale: str
     remediation: str
     references: tuple[str, ...]
@@ -117,10 +117,10 @@ class RuleSummary(_Model):
 class ObjectiveResult(_Model):
     id: str
     title: str
-    weight: float
-    score: float
-    raw_score: float
-    threshold: float | None
+    weight: Weight
+    score: Score
+    raw_score: Score
+    threshold: Score | None
     passed: bool
     level: int
     level_name: str
@@ -130,8 +130,8 @@ class ObjectiveResult(_Model):
 
 
 class Overall(_Model):
-    score: float
-    raw_score: float
+    score: Score
+    raw_score: Score
     level: int
     level_name: str
     passed: bool
@@ -170,7 +170,7 @@ class SinglePointOfFailure(_Model):
 class Risks(_Model):
     cutoff: tuple[CutoffRisk, ...]
     single_points_of_failure: tuple[SinglePointOfFailure, ...]
-    foreign_spend_share: float | None
+    foreign_spend_share: Share | None
     cutoff_exposed: int
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Severity(StrEnum):
@@ -29,6 +29,12 @@ _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Score = Annotated[float, Field(ge=0.0, le=100.0)]
+# The largest weight a rule or an objective may have: a score is a weighted mean, and with
+# weights this bounded no sum of them, or of weights times credits, can overflow a float
+# (a million rules of the largest weight sum to 1e12). Weights are relative: 3 and 1 mean
+# what 3e9 and 1e9 would.
+WEIGHT_MAX = 1_000_000
+Weight = Annotated[float, Field(gt=0, le=WEIGHT_MAX)]
 RuleId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ObjectiveId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
@@ -37,7 +43,7 @@ class Objective(_Model):
     id: ObjectiveId
     title: str
     description: str | None = None
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    weight: Weight = 1.0
     threshold: Score | None = None
     min_level: Annotated[int, Field(ge=0)] | None = Field(
         default=None,
@@ -60,7 +66,7 @@ class Rule(_Model):
     objective: ObjectiveId
     title: str
     severity: Severity
-    weight: Annotated[float, Field(gt=0)]
+    weight: Weight
     scope: Literal["component", "system"] = "component"
     applies_to: dict[str, Any] | None = None
     check: dict[str, Any]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from enum import StrEnum
 
+from sovcheck import jsontext
 from sovcheck.formats.termtext import DEFAULT_WIDTH, GREEN, RED, YELLOW, Column, Styled, table
 from sovcheck.portfolio.aggregate import OVERALL, PortfolioReport, TargetResult
 
@@ -184,7 +184,7 @@ def render_table(
 
 
 def render_json(report: PortfolioReport) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, allow_nan=False) + "\n"
+    return jsontext.dumps(report.model_dump(mode="json"))
 
 
 CSV_FIXED = (

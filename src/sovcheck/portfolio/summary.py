@@ -22,7 +22,7 @@ _RESTRICTED = Classification.RESTRICTED.rank
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Score(_Model):
