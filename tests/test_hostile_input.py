@@ -5,6 +5,8 @@ Each adversarial file is built here; none is a fixture.
 
 from __future__ import annotations
 
+import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from sovcheck.errors import InputError
-from sovcheck.load.document import parse_document
+from sovcheck.load import document
+from sovcheck.load.document import parse_document, read_input
 
 VALID = """\
 sovcheck: 1
@@ -202,3 +205,71 @@ def test_json_at_the_depth_limit_and_surrogate_pairs_are_read():
     text = '{"a": "[[[\\ud83d\\ude00", "b": ' + "[" * 64 + "]" * 64 + "}"
     data = parse_document(text.encode(), "f.json", as_json=True).data
     assert data["a"] == "[[[\U0001f600"
+
+
+def test_a_device_is_refused_unread_whatever_its_size_says(cli, tmp_path):
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(VALID)
+    result = cli("audit", inventory, "--rubric", "/dev/zero")
+    assert result.code == 2
+    assert result.err == "/dev/zero:1:1: is not a regular file\n"
+    result = cli("diff", "/dev/zero", inventory)
+    assert result.code == 2
+    assert result.err == "/dev/zero:1:1: is not a regular file\n"
+
+
+def test_a_fifo_is_refused_without_blocking(cli, tmp_path):
+    fifo = tmp_path / "inv.yaml"
+    os.mkfifo(fifo)
+    result = cli("validate", fifo)
+    assert result.code == 2
+    assert result.err == f"{fifo}:1:1: is not a regular file\n"
+
+
+def test_input_is_read_up_to_the_limit_and_no_further(tmp_path, monkeypatch):
+    path = tmp_path / "inv.yaml"
+    path.write_bytes(b"x" * 11)
+    monkeypatch.setattr(document, "MAX_INPUT_BYTES", 11)
+    assert read_input(path, "inv.yaml") == b"x" * 11
+    monkeypatch.setattr(document, "MAX_INPUT_BYTES", 10)
+    with pytest.raises(InputError) as exc:
+        read_input(path, "inv.yaml")
+    assert exc.value.lines() == ["inv.yaml:1:1: larger than 0 MiB, the input limit"]
+    read: list[int] = []
+    real_open = Path.open
+
+    def spying_open(self: Path, *args: object, **kwargs: object) -> object:
+        handle = real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+        real_read = handle.read
+        handle.read = lambda n=-1: read.append(n) or real_read(n)
+        return handle
+
+    monkeypatch.setattr(Path, "open", spying_open)
+    with pytest.raises(InputError):
+        read_input(path, "inv.yaml")
+    assert read == [11]
+
+
+def test_standard_input_is_bounded_too(cli, monkeypatch):
+    monkeypatch.setattr(document, "MAX_INPUT_BYTES", 10)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(VALID.encode())))
+    result = cli("validate", "-")
+    assert result.code == 2
+    assert result.err == "<stdin>:1:1: larger than 0 MiB, the input limit\n"
+
+
+def test_an_unreadable_file_in_a_scanned_directory_is_a_located_error(cli, tmp_path, monkeypatch):
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text(VALID)
+    real_open = Path.open
+
+    def refusing_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "b.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    result = cli("audit", tmp_path)
+    assert result.code == 2
+    assert f"{tmp_path / 'b.yaml'}:1:1: cannot read: Permission denied\n" in result.err
+    assert "internal error" not in result.err

@@ -16,11 +16,12 @@ import bisect
 import hashlib
 import json
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
@@ -79,31 +80,49 @@ class Document:
 STDIN = "<stdin>"
 
 
+# The largest input sovcheck reads (an inventory, a rubric, a BOM, a configuration, waivers,
+# a baseline, a saved report): larger files, and whatever is not a regular file (a device
+# such as /dev/zero, a FIFO) except standard input given as ``-``, are refused unread.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+
+
 def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
     """Read and parse ``path`` (YAML unless it ends in ``.json``); ``-`` reads standard
     input, JSON when its text starts with ``{``, else YAML."""
     if str(path) == "-":
-        raw = sys.stdin.buffer.read()
+        name = display_name or STDIN
+        raw = _bounded_read(sys.stdin.buffer, name, MAX_INPUT_BYTES)
         as_json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-        return parse_document(raw, display_name or STDIN, as_json=as_json)
+        return parse_document(raw, name, as_json=as_json)
     name = display_name or str(path)
     raw = read_input(Path(path), name)
     return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))
 
 
 def read_input(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
-    """The bytes of an input file, or an InputError naming it (missing, a directory,
-    unreadable, or larger than ``max_bytes``)."""
+    """The bytes of an input file, or an InputError naming it (missing, a directory, not a
+    regular file, unreadable, or larger than ``max_bytes``, whatever its size claims)."""
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise InputError([Problem(Location(name, 1, 1), f"larger than {max_bytes >> 20} MiB")])
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            what = "is a directory, not a file" if path.is_dir() else "is not a regular file"
+            raise InputError([Problem(Location(name, 1, 1), what)])
+        with path.open("rb") as handle:
+            return _bounded_read(handle, name, max_bytes or MAX_INPUT_BYTES)
     except IsADirectoryError:
         raise InputError([Problem(Location(name, 1, 1), "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from None
+        raise InputError([Problem(Location(name, 1, 1), f"cannot read: {exc.strerror}")]) from None
+
+
+def _bounded_read(handle: BinaryIO, name: str, max_bytes: int) -> bytes:
+    raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise InputError(
+            [Problem(Location(name, 1, 1), f"larger than {max_bytes >> 20} MiB, the input limit")]
+        )
+    return raw
 
 
 def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
