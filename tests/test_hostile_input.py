@@ -273,3 +273,42 @@ def test_an_unreadable_file_in_a_scanned_directory_is_a_located_error(cli, tmp_p
     assert result.code == 2
     assert f"{tmp_path / 'b.yaml'}:1:1: cannot read: Permission denied\n" in result.err
     assert "internal error" not in result.err
+
+
+CDX_XML = '<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components/></bom>'
+
+
+@pytest.mark.parametrize("encoding", ["big5", "UTF-7", "shift_jis", "euc-jp", "gb2312", "bogus"])
+def test_xml_in_an_encoding_sovcheck_does_not_read_is_refused(cli, tmp_path, encoding):
+    bom = tmp_path / "bom.xml"
+    bom.write_text(f'<?xml version="1.0" encoding="{encoding}"?>{CDX_XML}')
+    result = cli("import", bom, "-o", tmp_path / "out.yaml")
+    assert result.code == 2
+    assert result.err == (
+        f"{bom}:1:1: XML declared in the encoding '{encoding}', which sovcheck does not read; "
+        "save the BOM as UTF-8\n"
+    )
+
+
+def test_a_long_doctype_is_refused_as_a_dtd(cli, tmp_path):
+    bom = tmp_path / "bom.xml"
+    entities = "".join(f'<!ENTITY e{i} "{i}">' for i in range(3000))
+    bom.write_text(f'<?xml version="1.0"?><!DOCTYPE bom [{entities}]>{CDX_XML}')
+    assert len(entities) > 20_000
+    result = cli("import", bom, "-o", tmp_path / "out.yaml")
+    assert result.code == 2
+    assert result.err == (
+        f"{bom}:1:1: XML refused: DTDForbidden (sovcheck reads no DTD, entity or external "
+        "reference in a BOM)\n"
+    )
+
+
+def test_a_lone_surrogate_in_a_bom_is_located(cli, tmp_path):
+    bom = tmp_path / "bom.json"
+    bom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5",\n'
+        ' "components": [{"type": "library", "name": "\\ud800"}]}'
+    )
+    result = cli("import", bom, "-o", tmp_path / "out.yaml")
+    assert result.code == 2
+    assert result.err.startswith(f"{bom}:2:45: a \\u escape names half of a UTF-16")
