@@ -312,3 +312,35 @@ def test_a_lone_surrogate_in_a_bom_is_located(cli, tmp_path):
     result = cli("import", bom, "-o", tmp_path / "out.yaml")
     assert result.code == 2
     assert result.err.startswith(f"{bom}:2:45: a \\u escape names half of a UTF-16")
+
+
+def test_an_invalid_component_gets_its_own_problems_only(cli, tmp_path):
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(VALID.replace("    name: App\n", "") + "    x: 1\n")
+    result = cli("validate", inventory)
+    assert result.code == 2
+    assert result.err == (
+        f"{inventory}:6:5: missing required field 'name'\n{inventory}:8:5: unknown field 'x'\n"
+    )
+
+
+def test_an_empty_component_list_is_still_refused(cli, tmp_path):
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(VALID.split("components:")[0] + "components: []\n")
+    result = cli("validate", inventory)
+    assert result.code == 2
+    assert result.err == f"{inventory}:5:13: no components: an inventory needs at least one\n"
+
+
+def test_an_invalid_rubric_objective_gets_its_own_problems_only(cli, tmp_path):
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(VALID)
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        'rubric: 1\nid: t\ntitle: T\nversion: "1"\nobjectives:\n  - id: x\n    bogus: 1\nrules: []\n'
+    )
+    result = cli("audit", inventory, "--rubric", rubric)
+    assert result.code == 2
+    assert result.err == (
+        f"{rubric}:6:5: missing required field 'title'\n{rubric}:7:5: unknown field 'bogus'\n"
+    )

@@ -34,11 +34,18 @@ def problems_from(
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[PathItem, ...]] = set()
+    errors = []
     for err in exc.errors(include_url=False):
         loc = tuple(item for item in err["loc"] if isinstance(item, (str, int)))
         # pydantic reports unions and Annotated types under extra loc steps (e.g. 'str',
         # 'function-after[...]'); keep only the steps that exist in the data.
-        loc = _data_path(model, loc)
+        errors.append((err, _data_path(model, loc)))
+    # A list whose items are invalid is also reported as too short (its valid items are
+    # fewer than its minimum): the items' own problems say what is wrong, that one not.
+    inside = {loc[:i] for _, loc in errors for i in range(len(loc))}
+    for err, loc in errors:
+        if err["type"] == "too_short" and loc in inside:
+            continue
         full = (*prefix, *loc)
         if full in seen:
             continue
