@@ -16,6 +16,7 @@ import pytest
 from sovcheck.errors import InputError
 from sovcheck.load import document
 from sovcheck.load.document import parse_document, read_input
+from sovcheck.load.validation import Suggester
 
 VALID = """\
 sovcheck: 1
@@ -344,3 +345,11 @@ def test_an_invalid_rubric_objective_gets_its_own_problems_only(cli, tmp_path):
     assert result.err == (
         f"{rubric}:6:5: missing required field 'title'\n{rubric}:7:5: unknown field 'bogus'\n"
     )
+
+
+def test_suggestions_among_many_ids_still_find_the_typo():
+    options = sorted(f"component-{i:06d}" for i in range(2000)) + ["azure-france", "ovh-gra"]
+    suggester = Suggester(sorted(options))
+    assert suggester.did_you_mean("azure-frnace") == " (did you mean 'azure-france'?)"
+    assert suggester.did_you_mean("ovh-gr") == " (did you mean 'ovh-gra'?)"
+    assert suggester.did_you_mean("zzzzzz") == ""
