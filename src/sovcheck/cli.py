@@ -827,8 +827,11 @@ _INVENTORY_MARK = re.compile(rb'^sovcheck\s*:\s*\d|"sovcheck"\s*:\s*\d', re.MULT
 
 
 def _looks_like_inventory(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return _INVENTORY_MARK.search(handle.read(65536)) is not None
+    try:
+        with path.open("rb") as handle:
+            return _INVENTORY_MARK.search(handle.read(65536)) is not None
+    except OSError:
+        return True  # an inventory that cannot be read is reported by the loader, located
 
 
 def _print_error(exc: SovcheckError) -> None:

@@ -109,9 +109,10 @@ _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*sovcheck\b", re.MULTILINE)
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return _TOOL_TABLE.search(path.read_text(encoding="utf-8", errors="replace")) is not None
-    except OSError:
+        text = read_input(path, str(path)).decode("utf-8", errors="replace")
+    except InputError:
         return False
+    return _TOOL_TABLE.search(text) is not None
 
 
 def load(path: Path, display: str | None = None) -> LoadedConfig:

@@ -16,8 +16,6 @@ from sovcheck.load.dump import dump_yaml
 from sovcheck.model.codes import country_problem
 from sovcheck.model.inventory import FORMAT_VERSION
 
-MAX_BOM_BYTES = 256 * 1024 * 1024
-
 
 def import_bom(path: Path, *, system_name: str | None, home: str) -> tuple[dict[str, Any], str]:
     """The inventory a BOM file describes, and a header saying what was imported.
@@ -30,7 +28,7 @@ def import_bom(path: Path, *, system_name: str | None, home: str) -> tuple[dict[
     problem = country_problem(home)
     if problem:
         raise InputError(f"--home: {problem}")
-    raw = read_input(path, str(path), max_bytes=MAX_BOM_BYTES)
+    raw = read_input(path, str(path))
     detected = detect(raw, str(path))
     if detected.format is BomFormat.CYCLONEDX_XML:
         bom = read_cyclonedx_xml(raw, str(path))

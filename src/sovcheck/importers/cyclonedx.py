@@ -445,6 +445,9 @@ _LIST_ELEMENTS = frozenset(
 MAX_XML_DEPTH = 64
 
 
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
+
+
 def read_cyclonedx_xml(raw: bytes, name: str) -> Bom:
     try:
         root = fromstring(raw, forbid_dtd=True)
@@ -455,6 +458,20 @@ def read_cyclonedx_xml(raw: bytes, name: str) -> Bom:
                     Location(name, 1, 1),
                     f"XML refused: {type(exc).__name__} (sovcheck reads no DTD, entity or external "
                     "reference in a BOM)",
+                )
+            ]
+        ) from None
+    except (ValueError, LookupError):
+        # expat reads UTF-8, UTF-16, ISO-8859-1 and US-ASCII; a multi-byte legacy encoding
+        # or an unknown name is refused by Python before any parsing.
+        declared = _XML_ENCODING.search(raw[:1024])
+        encoding = declared.group(1).decode("ascii", "replace") if declared else "?"
+        raise InputError(
+            [
+                Problem(
+                    Location(name, 1, 1),
+                    f"XML declared in the encoding '{encoding}', which sovcheck does not "
+                    "read; save the BOM as UTF-8",
                 )
             ]
         ) from None

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from sovcheck.errors import InputError, Problem
-from sovcheck.load.document import Document, parse_document
+from sovcheck.load.document import Document, parse_document, read_input
 from sovcheck.load.validation import validate_model
 from sovcheck.model.catalog import (
     CatalogOrganization,
@@ -32,7 +32,7 @@ def builtin_catalog_files() -> tuple[Path, list[Path]]:
 
 
 def read_licenses(path: Path) -> LicenseFile:
-    doc = parse_document(path.read_bytes(), _display(path), as_json=False)
+    doc = parse_document(read_input(path, _display(path)), _display(path), as_json=False)
     return validate_model(doc, LicenseFile)
 
 
@@ -44,7 +44,7 @@ def _display(path: Path) -> str:
 
 
 def read_jurisdictions(path: Path) -> Jurisdictions:
-    doc = parse_document(path.read_bytes(), _display(path), as_json=False)
+    doc = parse_document(read_input(path, _display(path)), _display(path), as_json=False)
     return validate_model(doc, Jurisdictions)
 
 
@@ -63,7 +63,7 @@ def read_catalog_files(
     problems: list[Problem] = []
     for path in paths:
         name = _display(path)
-        doc = parse_document(path.read_bytes(), name, as_json=False)
+        doc = parse_document(read_input(path, name), name, as_json=False)
         parsed = validate_model(doc, OrganizationFile)
         for i, org in enumerate(parsed.organizations):
             if org.id in found:

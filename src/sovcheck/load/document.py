@@ -16,15 +16,26 @@ import bisect
 import hashlib
 import json
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from sovcheck.errors import InputError, Location, Problem
@@ -34,6 +45,7 @@ PathItem = str | int
 DataPath = tuple[PathItem, ...]
 
 MAX_DEPTH = 64
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
 _TIMESTAMP, _SEQ, _MAP, _MERGE = (_TAG + t for t in ("timestamp", "seq", "map", "merge"))
@@ -68,31 +80,49 @@ class Document:
 STDIN = "<stdin>"
 
 
+# The largest input sovcheck reads (an inventory, a rubric, a BOM, a configuration, waivers,
+# a baseline, a saved report): larger files, and whatever is not a regular file (a device
+# such as /dev/zero, a FIFO) except standard input given as ``-``, are refused unread.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+
+
 def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
     """Read and parse ``path`` (YAML unless it ends in ``.json``); ``-`` reads standard
     input, JSON when its text starts with ``{``, else YAML."""
     if str(path) == "-":
-        raw = sys.stdin.buffer.read()
+        name = display_name or STDIN
+        raw = _bounded_read(sys.stdin.buffer, name, MAX_INPUT_BYTES)
         as_json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-        return parse_document(raw, display_name or STDIN, as_json=as_json)
+        return parse_document(raw, name, as_json=as_json)
     name = display_name or str(path)
     raw = read_input(Path(path), name)
     return parse_document(raw, name, as_json=str(path).lower().endswith(".json"))
 
 
 def read_input(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
-    """The bytes of an input file, or an InputError naming it (missing, a directory,
-    unreadable, or larger than ``max_bytes``)."""
+    """The bytes of an input file, or an InputError naming it (missing, a directory, not a
+    regular file, unreadable, or larger than ``max_bytes``, whatever its size claims)."""
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise InputError([Problem(Location(name, 1, 1), f"larger than {max_bytes >> 20} MiB")])
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            what = "is a directory, not a file" if path.is_dir() else "is not a regular file"
+            raise InputError([Problem(Location(name, 1, 1), what)])
+        with path.open("rb") as handle:
+            return _bounded_read(handle, name, max_bytes or MAX_INPUT_BYTES)
     except IsADirectoryError:
         raise InputError([Problem(Location(name, 1, 1), "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from None
+        raise InputError([Problem(Location(name, 1, 1), f"cannot read: {exc.strerror}")]) from None
+
+
+def _bounded_read(handle: BinaryIO, name: str, max_bytes: int) -> bytes:
+    raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise InputError(
+            [Problem(Location(name, 1, 1), f"larger than {max_bytes >> 20} MiB, the input limit")]
+        )
+    return raw
 
 
 def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
@@ -138,8 +168,8 @@ def _byte_location(raw: bytes, offset: int, name: str) -> Location:
 class _Yaml12Resolver(VersionedResolver):
     """ruamel's YAML 1.2 resolver without its per-scalar version lookup.
 
-    With the C parser the lookup always ends at the default (1.2), through two caught
-    AttributeErrors for every scalar: a quarter of the time of composing a large file.
+    Without a loader the lookup would end at the default (1.2) anyway, through two caught
+    AttributeErrors for every scalar.
     """
 
     @property
@@ -147,10 +177,125 @@ class _Yaml12Resolver(VersionedResolver):
         return self._loader_version or (1, 2)
 
 
-def _compose(text: str, *, pure: bool) -> Node | None:
+class _Node:
+    """A composed YAML node: its resolved tag, its value and where it starts (0-based)."""
+
+    __slots__ = ("column", "line", "tag", "value")
+
+    def __init__(self, tag: str, value: Any, line: int, column: int) -> None:
+        self.tag = tag
+        self.value = value
+        self.line = line
+        self.column = column
+
+
+class _Scalar(_Node):
+    __slots__ = ()
+    value: str
+
+
+class _Sequence(_Node):
+    __slots__ = ()
+    value: list[_Node]
+
+
+class _Mapping(_Node):
+    __slots__ = ()
+    value: list[tuple[_Node, _Node]]
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+def _compose(text: str, *, pure: bool) -> _Node | None:
+    """The node tree of the single document in ``text``, built from the parser's events.
+
+    ruamel's composers recurse once per level of nesting, and the C one overflows the C
+    stack (a segfault) on some tens of thousands of ``[``. This one keeps its own stack and
+    stops at the first node nested deeper than :data:`MAX_DEPTH`, whatever the input.
+    """
     yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _Yaml12Resolver
-    root: Node | None = yaml.compose(text)
+    resolve = _Yaml12Resolver().resolve
+    plain_tags: dict[str, str] = {}  # the tag of a plain scalar depends on its text alone
+    anchors: dict[Any, _Node] = {}
+    stack: list[_Node] = []
+    keys: list[_Node | None] = []  # per open mapping, the key waiting for its value
+    root: _Node | None = None
+    documents = 0
+    for event in yaml.parse(text):
+        kind = type(event)
+        node: _Node
+        if kind is ScalarEvent:
+            mark = event.start_mark
+            if len(stack) > MAX_DEPTH:
+                raise _TooDeep(mark.line, mark.column)
+            value = event.value
+            ctag = event.ctag
+            if ctag is None and event.implicit[0]:
+                tag = plain_tags.get(value)
+                if tag is None:
+                    tag = plain_tags[value] = str(resolve(ScalarNode, value, event.implicit))
+            elif ctag is None or str(ctag) == "!":
+                tag = str(resolve(ScalarNode, value, event.implicit))
+            else:
+                tag = str(ctag)
+            node = _Scalar(tag, value, mark.line, mark.column)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            mark = event.start_mark
+            if len(stack) > MAX_DEPTH:
+                raise _TooDeep(mark.line, mark.column)
+            ctag = event.ctag
+            if kind is SequenceStartEvent:
+                tag = _SEQ if ctag is None or str(ctag) == "!" else str(ctag)
+                node = _Sequence(tag, [], mark.line, mark.column)
+            else:
+                tag = _MAP if ctag is None or str(ctag) == "!" else str(ctag)
+                node = _Mapping(tag, [], mark.line, mark.column)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            stack.append(node)
+            keys.append(None)
+            continue
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            node = stack.pop()
+            keys.pop()
+        elif kind is AliasEvent:
+            found = anchors.get(event.anchor)
+            if found is None:
+                raise ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            node = found
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise ComposerError(
+                    "expected a single document in the stream",
+                    None,
+                    "but found another document",
+                    event.start_mark,
+                )
+            anchors = {}
+            continue
+        else:
+            continue
+        if not stack:
+            root = node
+        elif type(stack[-1]) is _Sequence:
+            stack[-1].value.append(node)
+        else:
+            key = keys[-1]
+            if key is None:
+                keys[-1] = node
+            else:
+                stack[-1].value.append((key, node))
+                keys[-1] = None
     return root
 
 
@@ -176,8 +321,10 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
         ) from None
     except YAMLError as exc:
         raise InputError([Problem(Location(name, 1, 1), f"YAML syntax error: {exc}")]) from None
-    except RecursionError:
-        raise InputError([Problem(Location(name, 1, 1), "YAML nesting is too deep")]) from None
+    except _TooDeep as deep:
+        raise InputError(
+            [Problem(Location(name, deep.line + 1, deep.column + 1), _TOO_DEEP)]
+        ) from None
     if root is None:
         return None, _YamlSourceMap(name, None)
     converter = _NodeConverter(name, budget=2 * len(text) + 10_000)
@@ -194,15 +341,14 @@ class _NodeConverter:
         self.used = 0
         self.memo: dict[int, tuple[Any, int]] = {}
 
-    def fail(self, node: Node, message: str) -> InputError:
-        mark = node.start_mark
-        return InputError([Problem(Location(self.name, mark.line + 1, mark.column + 1), message)])
+    def fail(self, node: _Node, message: str) -> InputError:
+        return InputError([Problem(Location(self.name, node.line + 1, node.column + 1), message)])
 
-    def convert(self, node: Node, depth: int) -> Any:
-        if isinstance(node, ScalarNode):
+    def convert(self, node: _Node, depth: int) -> Any:
+        if isinstance(node, _Scalar):
             # A scalar costs 1 whether it is new or an alias: no need to remember it.
             if depth > MAX_DEPTH:
-                raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+                raise self.fail(node, _TOO_DEEP)
             self._charge(node, 1)
             return self._scalar(node)
         key = id(node)
@@ -217,7 +363,7 @@ class _NodeConverter:
         self.memo[key] = (value, self.used - start)
         return value
 
-    def _charge(self, node: Node, size: int) -> None:
+    def _charge(self, node: _Node, size: int) -> None:
         self.used += size
         if self.used > self.budget:
             raise self.fail(
@@ -226,32 +372,35 @@ class _NodeConverter:
                 "sovcheck stops here",
             )
 
-    def _convert_new(self, node: Node, depth: int) -> Any:
+    def _convert_new(self, node: _Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            raise self.fail(node, _TOO_DEEP)
         self._charge(node, 1)
-        if isinstance(node, ScalarNode):
+        if isinstance(node, _Scalar):
             return self._scalar(node)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, _Sequence):
             if node.tag != _SEQ:
                 raise self._bad_tag(node)
             return [self.convert(item, depth + 1) for item in node.value]
-        if isinstance(node, MappingNode):
+        if isinstance(node, _Mapping):
             if node.tag != _MAP:
                 raise self._bad_tag(node)
             return self._mapping(node, depth)
         raise self.fail(node, "unsupported YAML node")
 
-    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: _Mapping, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_tag = key_node.tag
             if key_tag == _MERGE:
+                # YAML's merge key: a key of the mapping itself wins over a merged one,
+                # and of the merged mappings, the first one that has a key gives its value.
                 for source in self._merge_sources(value_node):
-                    merged.update(self.convert(source, depth + 1))
+                    for k, v in self.convert(source, depth + 1).items():
+                        merged.setdefault(k, v)
                 continue
-            if key_tag != _STR or not isinstance(key_node, ScalarNode):
+            if key_tag != _STR or not isinstance(key_node, _Scalar):
                 raise self.fail(key_node, "a mapping key must be plain text")
             key = key_node.value
             if key in result:
@@ -261,23 +410,31 @@ class _NodeConverter:
             return {**merged, **result}
         return result
 
-    def _merge_sources(self, node: Node) -> list[Node]:
-        if isinstance(node, MappingNode):
+    def _merge_sources(self, node: _Node) -> list[_Node]:
+        if isinstance(node, _Mapping):
             return [node]
-        if isinstance(node, SequenceNode) and all(isinstance(n, MappingNode) for n in node.value):
+        if isinstance(node, _Sequence) and all(isinstance(n, _Mapping) for n in node.value):
             return list(node.value)
         raise self.fail(node, "a merge key (<<) takes a mapping or a list of mappings")
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: _Scalar) -> Any:
         tag = node.tag
         value: str = node.value
         if tag == _STR:
             return value
         if tag == _INT:
-            return _yaml_int(value)
+            try:
+                return _yaml_int(value)
+            except ValueError:
+                raise self.fail(node, _int_problem(value)) from None
         if tag == _FLOAT:
-            return _yaml_float(value)
+            try:
+                return _yaml_float(value)
+            except ValueError:
+                raise self.fail(node, f"'{_excerpt(value)}' is not a number") from None
         if tag == _BOOL:
+            if value.lower() not in ("true", "false"):
+                raise self.fail(node, f"'{_excerpt(value)}' is not true or false")
             return value.lower() == "true"
         if tag == _NULL:
             return None
@@ -285,12 +442,25 @@ class _NodeConverter:
             return value  # dates stay text; the models parse them
         raise self._bad_tag(node)
 
-    def _bad_tag(self, node: Node) -> InputError:
+    def _bad_tag(self, node: _Node) -> InputError:
         tag = str(node.tag).replace(_TAG, "!!")
         return self.fail(
             node,
             f"YAML tag '{tag}' is not allowed: sovcheck reads plain data and constructs no objects",
         )
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _int_problem(text: str) -> str:
+    """Why ``text`` (tagged or resolved as an integer) cannot be read as one."""
+    digits = sum(c.isdigit() for c in text)
+    limit = sys.get_int_max_str_digits()
+    if limit and digits > limit and re.fullmatch(r"[-+]?[0-9_]+", text):
+        return f"an integer of {digits:,} digits; sovcheck reads at most {limit:,}"
+    return f"'{_excerpt(text)}' is not an integer"
 
 
 def _yaml_int(text: str) -> int:
@@ -316,23 +486,23 @@ def _yaml_float(text: str) -> float:
 
 
 class _YamlSourceMap:
-    def __init__(self, file: str, root: Node | None) -> None:
+    def __init__(self, file: str, root: _Node | None) -> None:
         self.file = file
         self._root = root
 
-    def _walk(self, path: Sequence[PathItem]) -> tuple[Node | None, Node | None]:
+    def _walk(self, path: Sequence[PathItem]) -> tuple[_Node | None, _Node | None]:
         """The deepest value node reached along ``path`` and the key node naming it."""
         node = self._root
-        key_node: Node | None = None
+        key_node: _Node | None = None
         for item in path:
-            if isinstance(node, MappingNode) and isinstance(item, str):
+            if isinstance(node, _Mapping) and isinstance(item, str):
                 for k, v in node.value:
-                    if isinstance(k, ScalarNode) and k.value == item:
+                    if isinstance(k, _Scalar) and k.value == item:
                         key_node, node = k, v
                         break
                 else:
                     return node, key_node
-            elif isinstance(node, SequenceNode) and isinstance(item, int):
+            elif isinstance(node, _Sequence) and isinstance(item, int):
                 if 0 <= item < len(node.value):
                     key_node, node = None, node.value[item]
                 else:
@@ -341,11 +511,10 @@ class _YamlSourceMap:
                 return node, key_node
         return node, key_node
 
-    def _loc(self, node: Node | None) -> Location:
+    def _loc(self, node: _Node | None) -> Location:
         if node is None:
             return Location(self.file, 1, 1)
-        mark = node.start_mark
-        return Location(self.file, mark.line + 1, mark.column + 1)
+        return Location(self.file, node.line + 1, node.column + 1)
 
     def locate(self, path: Sequence[PathItem]) -> Location:
         node, _ = self._walk(path)
@@ -387,14 +556,97 @@ def _parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
         raise InputError(
             [Problem(Location(name, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}")]
         ) from None
-    except _DuplicateKey as exc:
-        loc = smap.find_duplicate(exc.key)
-        raise InputError([Problem(loc, f"duplicate key '{exc.key}'")]) from None
-    except ValueError as exc:
-        raise InputError([Problem(Location(name, 1, 1), f"JSON syntax error: {exc}")]) from None
-    except RecursionError:
-        raise InputError([Problem(Location(name, 1, 1), "JSON nesting is too deep")]) from None
+    except (_DuplicateKey, ValueError, RecursionError) as exc:
+        # Deep nesting is the first thing to say: the positions below are looked for in
+        # the first MAX_DEPTH levels only.
+        _check_json_depth(text, smap)
+        if isinstance(exc, _DuplicateKey):
+            loc = smap.find_duplicate(exc.key)
+            raise InputError([Problem(loc, f"duplicate key '{exc.key}'")]) from None
+        raise InputError([_json_value_problem(text, smap, exc)]) from None
+    _check_json_depth(text, smap)
+    if _SURROGATE_ESCAPE.search(text):
+        _check_surrogates(data, smap)
     return data, smap
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
+_JSON_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _check_json_depth(text: str, smap: _JsonSourceMap) -> None:
+    """An error at the first container nested deeper than MAX_DEPTH, if there is one.
+
+    Innermost pairs of brackets are removed MAX_DEPTH + 1 times, at the regular expression
+    engine's speed; brackets left over mean deeper nesting, located by a slower scan.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(MAX_DEPTH + 1):
+        brackets, removed = _INNERMOST.subn("", brackets)
+        if not brackets or not removed:
+            return
+    depth = 0
+    for match in _JSON_BRACKET.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                raise InputError([Problem(smap.offset_location(match.start()), _TOO_DEEP)])
+        elif token in "]}":
+            depth -= 1
+
+
+_JSON_NUMBER_OR_CONSTANT = re.compile(
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?(?:NaN|Infinity))|(-?[0-9]{'
+    + str(sys.get_int_max_str_digits() + 1)
+    + r",})(?![.eE0-9])"
+)
+
+
+def _json_value_problem(text: str, smap: _JsonSourceMap, exc: Exception) -> Problem:
+    """Where the value the JSON decoder refused is: NaN, Infinity, or too many digits."""
+    for match in _JSON_NUMBER_OR_CONSTANT.finditer(text):
+        constant, digits = match.group(1), match.group(2)
+        if constant is not None:
+            where = smap.offset_location(match.start())
+            return Problem(where, f"JSON syntax error: {constant} is not valid JSON")
+        if digits is not None:
+            where = smap.offset_location(match.start())
+            count = len(digits.lstrip("-"))
+            limit = sys.get_int_max_str_digits()
+            return Problem(
+                where, f"an integer of {count:,} digits; sovcheck reads at most {limit:,}"
+            )
+    return Problem(Location(smap.file, 1, 1), f"JSON syntax error: {exc}")
+
+
+def _check_surrogates(data: Any, smap: _JsonSourceMap) -> None:
+    """A located error at the first text holding half of a UTF-16 pair (``"\\ud800"``)."""
+    stack: list[tuple[DataPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise InputError([Problem(smap.locate(path), _SURROGATE_PROBLEM)])
+        elif isinstance(value, dict):
+            for key in reversed(list(value)):
+                if _SURROGATE.search(key):
+                    raise InputError([Problem(smap.locate_key((*path, key)), _SURROGATE_PROBLEM)])
+                stack.append(((*path, key), value[key]))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+
+
+_SURROGATE_PROBLEM = (
+    "a \\u escape names half of a UTF-16 surrogate pair, which is no character; "
+    "this is not valid Unicode text"
+)
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -422,7 +674,7 @@ class _JsonSourceMap:
         self._keys: dict[DataPath, int] = {}
         self._lines: list[int] | None = None  # offsets where lines start, after the first
 
-    def _offset_location(self, offset: int) -> Location:
+    def offset_location(self, offset: int) -> Location:
         if self._lines is None:
             # Once: a minified file has no newline, and its empty list must not mean "not yet".
             self._lines = [m.end() for m in re.finditer("\n", self._text)]
@@ -493,22 +745,22 @@ class _JsonSourceMap:
         values = self._scan(p)
         while p and p not in values:
             p = p[:-1]
-        return self._offset_location(values.get(p, 0))
+        return self.offset_location(values.get(p, 0))
 
     def locate_key(self, path: Sequence[PathItem]) -> Location:
         p = tuple(path)
         self._scan(p)
         if p in self._keys:
-            return self._offset_location(self._keys[p])
+            return self.offset_location(self._keys[p])
         return self.locate(p)
 
     def find_duplicate(self, key: str) -> Location:
         """Where a key appears for the second time in one object."""
-        deep = _JsonSourceMap(self.file, self._text, depth=MAX_DEPTH, strict=True)
+        deep = _JsonSourceMap(self.file, self._text, depth=MAX_DEPTH + 2, strict=True)
         try:
             deep._scan()
         except _DuplicateAt as dup:
-            return self._offset_location(dup.offset)
+            return self.offset_location(dup.offset)
         return Location(self.file, 1, 1)
 
 

@@ -34,11 +34,18 @@ def problems_from(
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[PathItem, ...]] = set()
+    errors = []
     for err in exc.errors(include_url=False):
         loc = tuple(item for item in err["loc"] if isinstance(item, (str, int)))
         # pydantic reports unions and Annotated types under extra loc steps (e.g. 'str',
         # 'function-after[...]'); keep only the steps that exist in the data.
-        loc = _data_path(model, loc)
+        errors.append((err, _data_path(model, loc)))
+    # A list whose items are invalid is also reported as too short (its valid items are
+    # fewer than its minimum): the items' own problems say what is wrong, that one not.
+    inside = {loc[:i] for _, loc in errors for i in range(len(loc))}
+    for err, loc in errors:
+        if err["type"] == "too_short" and loc in inside:
+            continue
         full = (*prefix, *loc)
         if full in seen:
             continue
@@ -123,18 +130,21 @@ def did_you_mean(word: str, options: Sequence[str]) -> str:
 class Suggester:
     """``did_you_mean`` over ids that may number in the hundreds of thousands.
 
-    difflib compares a word with every option, so a few hundred dangling references in a
-    large inventory took minutes. Beyond ``SMALL`` options, the word is compared only with
-    the options that share its rarest three-letter pieces, a few hundred at most: a typo
-    leaves most pieces of a word intact. The index of pieces is built on the first call.
+    difflib compares a word with every option, some milliseconds per word for a thousand
+    options, so thousands of dangling references took minutes. Beyond ``SMALL`` options,
+    the word is compared only with the options that share its rarest three-letter pieces
+    (a typo leaves most pieces of a word intact), and of those, difflib ranks only the
+    ``FINALISTS`` that share the most pieces with it. The index is built on the first call.
     """
 
-    SMALL = 1000
+    SMALL = 40
     SHORTLIST = 300
+    FINALISTS = 12
 
     def __init__(self, options: Sequence[str]) -> None:
         self.options = options
         self._pieces: dict[str, list[str]] | None = None
+        self._of: dict[str, frozenset[str]] = {}
 
     def did_you_mean(self, word: str) -> str:
         if len(self.options) <= self.SMALL:
@@ -142,16 +152,19 @@ class Suggester:
         if self._pieces is None:
             self._pieces = {}
             for option in self.options:
-                for piece in _pieces(option):
+                self._of[option] = frozenset(_pieces(option))
+                for piece in self._of[option]:
                     self._pieces.setdefault(piece, []).append(option)
         index = self._pieces
         shortlist: dict[str, None] = {}
-        for piece in sorted(_pieces(word), key=lambda p: (len(index.get(p, ())), p)):
+        pieces = _pieces(word)
+        for piece in sorted(pieces, key=lambda p: (len(index.get(p, ())), p)):
             for option in index.get(piece, ())[: self.SHORTLIST]:
                 shortlist[option] = None
             if len(shortlist) >= self.SHORTLIST:
                 break
-        return did_you_mean(word, sorted(shortlist))
+        finalists = sorted(shortlist, key=lambda o: (-len(pieces & self._of[o]), o))
+        return did_you_mean(word, sorted(finalists[: self.FINALISTS]))
 
 
 def _pieces(word: str) -> set[str]:
