@@ -29,17 +29,18 @@ How ``plan_gap`` plans (the README summarizes this):
    * *replace* (source ``substitutes`` or ``catalog``): any other component that fails a
      rule and is under foreign control. A substitute named in ``substitutes`` that exists in
      the inventory and is home or trusted takes its place (every relation that targeted the
-     component targets the substitute). A catalog replacement keeps the component and
-     models the change: ``supplier`` becomes a catalog organization whose roles fit the
-     kind (e.g. cloud or hosting for a cloud) and whose whole control chain is home or
-     trusted; ``location`` becomes the home country when it was unknown or outside the
-     trusted area; for clouds ``certifications`` become the
-     catalog's cited certifications of that organization (unknown when it lists none); and
-     the relations to the old provider's own components (its sites, staff, energy: any
-     component whose supplier is in the old control chain) are dropped. Catalog
-     organizations that would model the same change (same control, certifications and
-     foreign share) are evaluated once, under the smallest id, and the others are listed
-     as alternatives;
+     component targets the substitute). A catalog replacement is an **offer** of the same
+     kind and capability (``_capabilities``) whose organization's whole control chain is
+     home or trusted, and which holds every certification ``_required_certifications``
+     names. It keeps the component and models the change: ``supplier`` becomes the
+     offer's organization; ``location`` where the offer runs, home first (unknown when the
+     catalog lists none in the trusted area); ``certifications`` the offer's cited ones;
+     and the relations to the old provider's own components (its sites, staff, energy:
+     any component whose supplier is in the old control chain) are dropped. Offers that
+     would model the same change are evaluated once, the preferred one (home, then
+     trusted, then built on a foreign stack; then the smallest id) measured and the others
+     listed as alternatives. A foreign failing component with no candidate at all is
+     reported (``NoOffer``), e.g. "no trusted accelerator offer in the catalog";
    * *establish* (source ``fact``): each unknown fact that costs score. sovcheck cannot
      invent facts: the step says "establish <field> of <component>; if it is <value>, the
      score changes by d", d being measured with the favourable value set. Later steps are
@@ -52,13 +53,15 @@ How ``plan_gap`` plans (the README summarizes this):
    inventory with more than 32 candidates, in batches of 32, those with the most points at
    stake first, stopping at the first batch where one helps: see ``_batches``). Its gain is
    the sum, over the target lines still below target, of min(score change, remaining
-   gap), minus what it costs lines already at target that it pushes below; with a level
-   target, ties on that gain go to the candidate that removes more failing findings too
-   severe for the level. Remaining ties go to what already exists (a named substitute,
-   then a host in the inventory), then to a catalog replacement, then to establishing a
-   fact, and last to the smallest candidate id. The best candidate becomes the next step
-   and the search restarts from the modified inventory. It stops when the target is
-   reached, when no candidate has a positive gain, or after 10 steps. Greedy is not optimal (a weakest-link rule may need two steps before either
+   gap), minus what it costs lines already at target that it pushes below, on unrounded
+   scores; with a level target, ties on that gain go to the candidate that removes more
+   failing findings too severe for the level. Remaining ties go to what already exists (a
+   named substitute, then a host in the inventory), then to a catalog replacement (home,
+   then trusted, then on a foreign stack), then to establishing a fact, and last to the
+   smallest candidate id. The best candidate becomes the next step and the search
+   restarts from the modified inventory. It stops when the target is reached, when no
+   candidate has a positive gain, or after 10 steps. Greedy is not optimal (a weakest-link
+   rule may need two steps before either
    shows a gain); the plan is a reasoned order, not a proof of the shortest path.
 5. **Dependencies.** A step that moves processing onto a host depends on that host
    existing (an inventory component, or a contract with the catalog organization); a step
