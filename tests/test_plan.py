@@ -458,3 +458,28 @@ def test_bank_and_jv_plan_goldens() -> None:
     check_golden("plan/bank-de.gap.md", gap_markdown.render(bank))
     jv = _plan(INVENTORIES.relative_to(INVENTORIES.parent) / "trusted-cloud-jv.yaml")
     check_golden("plan/trusted-cloud-jv.gap.md", gap_markdown.render(jv))
+
+
+def test_a_target_not_reached_says_what_blocks_it() -> None:
+    report = plan_gap(load(STARTUP), RUBRIC, CATALOG, OPTIONS, TargetLevel(4))
+    assert not report.reached
+    assert report.blocked_by == (
+        "economic-competitiveness: EC-002 app (fail, 15.38 points)",
+        "economic-competitiveness: EC-002 gpu-cloud (fail, 15.38 points)",
+    )
+    reached = plan_gap(load(STARTUP), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert reached.reached and reached.blocked_by == () and reached.facts_to_establish == ()
+
+
+def test_foreign_spend_change_from_the_inventory_costs(tmp_path: Path) -> None:
+    text = BANK.read_text(encoding="utf-8").replace(
+        "    name: Azure OpenAI\n", "    name: Azure OpenAI\n    annual_cost_eur: 120000\n"
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = plan_gap(load(path), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    by = {s.components[0]: s for s in report.steps}
+    assert by["azure-openai"].foreign_spend_change_eur == -120000
+    assert by["azure-germany"].foreign_spend_change_eur is None  # no cost stated
+    assert by["azure-germany"].effort == "re-platforming"
+    assert by["azure-openai"].effort == "migration"
