@@ -357,3 +357,130 @@ def test_diff_goldens() -> None:
     check_golden("plan/hospital-diff.md", diff_markdown.render(d))
     check_golden("plan/hospital-diff.txt", diff_table.render(d))
     assert json.loads(diff_json.render(d))["diff_version"] == 1
+
+
+# ------------------------------------------------------------------ like for like
+
+# relative to the repository root, as US and TRUSTED above
+PLAN_DATA = Path("tests") / "data" / "plan"
+STARTUP = PLAN_DATA / "startup-fr.yaml"
+BANK = PLAN_DATA / "bank-de.yaml"
+
+
+def _choices(path: Path, cid: str) -> tuple[list[str], str | None]:
+    from sovcheck.plan import _evaluate, _offer_choices, _with_inventory
+
+    loaded = load(path)
+    state = _evaluate(_with_inventory(loaded, loaded.inventory), RUBRIC, CATALOG, OPTIONS)
+    comp = state.by_id[cid]
+    found, why = _offer_choices(state, comp, CATALOG, TODAY)
+    return [c.offer.id for c in found], why
+
+
+def test_an_accelerator_is_replaced_by_an_accelerator_not_a_cpu() -> None:
+    offers, why = _choices(STARTUP, "h100")
+    assert why is None
+    assert "sipearl-rhea1" not in offers  # an HPC CPU
+    assert offers and all("accelerator" in CATALOG.offers[o].capabilities for o in offers)
+    # home first: French accelerators before the Dutch one
+    assert offers[0] == "kalray-mppa3-coolidge"
+
+
+def test_no_trusted_accelerator_is_a_finding_of_its_own(tmp_path: Path) -> None:
+    text = STARTUP.read_text(encoding="utf-8").replace("trusted: [EU]", "trusted: []")
+    text = text.replace("home: FR", "home: DE")
+    path = tmp_path / "startup-de.yaml"
+    path.write_text(text, encoding="utf-8")
+    offers, why = _choices(path, "h100")
+    assert offers == []
+    assert why == "no trusted accelerator offer in the catalog"
+
+
+def test_capability_unknown_gives_no_catalog_candidate(tmp_path: Path) -> None:
+    text = STARTUP.read_text(encoding="utf-8").replace("    chip_type: accelerator\n", "")
+    text = text.replace("name: NVIDIA H100", "name: Some chip").replace("h100", "chip-1")
+    path = tmp_path / "startup-unknown.yaml"
+    path.write_text(text, encoding="utf-8")
+    offers, why = _choices(path, "chip-1")
+    assert offers == []
+    assert why is not None and why.startswith("the capability of chip-1 (chip) is unknown")
+
+
+def test_hospital_authentication_goes_to_an_identity_provider() -> None:
+    report = _plan()
+    auth = [s for s in report.steps if "microsoft-authentication" in s.components]
+    assert len(auth) == 1
+    assert auth[0].offer == "proconnect"
+    assert "identity" in CATALOG.offers["proconnect"].capabilities
+    for name in ("bleu", "lighton", "probabl", "dassault-systemes"):
+        assert name not in auth[0].alternatives and auth[0].host != name
+
+
+def test_hospital_plan_keeps_hds_and_reaches_the_default_target() -> None:
+    report = _plan()
+    assert report.reached
+    cloud = next(s for s in report.steps if "azure-france" in s.components)
+    sets = {(c, f): v for c, f, v in cloud.set_fields}
+    certs = sets.get(("azure-france", "certifications"))
+    assert certs is not None and "hds" in certs
+    assert CATALOG.offers[str(cloud.offer)].kind == "cloud"
+    assert cloud.effort == "re-platforming"
+
+
+def test_german_bank_gets_german_llm_and_keeps_c5() -> None:
+    report = plan_gap(load(BANK), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    by = {s.components[0]: s for s in report.steps if s.kind != "establish"}
+    assert by["azure-openai"].offer == "ionos-ai-model-hub"  # home DE, not Bleu
+    cloud = by["azure-germany"]
+    assert cloud.host != "cloud-temple" and cloud.offer != "bleu-cloud-de-confiance"
+    sets = {(c, f): v for c, f, v in cloud.set_fields}
+    assert "c5" in sets[("azure-germany", "certifications")]
+    assert sets.get(("azure-germany", "location"), "[DE]") == "[DE]"
+
+
+def test_an_offer_on_a_foreign_stack_comes_after_one_on_a_trusted_stack() -> None:
+    offers, _ = _choices(BANK, "azure-germany")
+    # Open Telekom Cloud is German but built on Huawei technology: after OVHcloud
+    assert offers.index("ovhcloud-public-cloud") < offers.index("open-telekom-cloud")
+
+
+def test_gains_rank_on_unrounded_scores() -> None:
+    report = _plan()
+    for step in report.steps:
+        shown = sum(c.delta for c in step.changes if c.id != "overall")
+        assert step.gain > 0 and abs(step.gain - round(step.gain, 4)) < 1e-12
+        assert shown != 0
+
+
+def test_bank_and_jv_plan_goldens() -> None:
+    from sovcheck.formats import gap_markdown
+
+    bank = plan_gap(load(BANK), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    check_golden("plan/bank-de.gap.md", gap_markdown.render(bank))
+    jv = _plan(INVENTORIES.relative_to(INVENTORIES.parent) / "trusted-cloud-jv.yaml")
+    check_golden("plan/trusted-cloud-jv.gap.md", gap_markdown.render(jv))
+
+
+def test_a_target_not_reached_says_what_blocks_it() -> None:
+    report = plan_gap(load(STARTUP), RUBRIC, CATALOG, OPTIONS, TargetLevel(4))
+    assert not report.reached
+    assert report.blocked_by == (
+        "economic-competitiveness: EC-002 app (fail, 15.38 points)",
+        "economic-competitiveness: EC-002 gpu-cloud (fail, 15.38 points)",
+    )
+    reached = plan_gap(load(STARTUP), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert reached.reached and reached.blocked_by == () and reached.facts_to_establish == ()
+
+
+def test_foreign_spend_change_from_the_inventory_costs(tmp_path: Path) -> None:
+    text = BANK.read_text(encoding="utf-8").replace(
+        "    name: Azure OpenAI\n", "    name: Azure OpenAI\n    annual_cost_eur: 120000\n"
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = plan_gap(load(path), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    by = {s.components[0]: s for s in report.steps}
+    assert by["azure-openai"].foreign_spend_change_eur == -120000
+    assert by["azure-germany"].foreign_spend_change_eur is None  # no cost stated
+    assert by["azure-germany"].effort == "re-platforming"
+    assert by["azure-openai"].effort == "migration"

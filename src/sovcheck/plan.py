@@ -29,17 +29,18 @@ How ``plan_gap`` plans (the README summarizes this):
    * *replace* (source ``substitutes`` or ``catalog``): any other component that fails a
      rule and is under foreign control. A substitute named in ``substitutes`` that exists in
      the inventory and is home or trusted takes its place (every relation that targeted the
-     component targets the substitute). A catalog replacement keeps the component and
-     models the change: ``supplier`` becomes a catalog organization whose roles fit the
-     kind (e.g. cloud or hosting for a cloud) and whose whole control chain is home or
-     trusted; ``location`` becomes the home country when it was unknown or outside the
-     trusted area; for clouds ``certifications`` become the
-     catalog's cited certifications of that organization (unknown when it lists none); and
-     the relations to the old provider's own components (its sites, staff, energy: any
-     component whose supplier is in the old control chain) are dropped. Catalog
-     organizations that would model the same change (same control, certifications and
-     foreign share) are evaluated once, under the smallest id, and the others are listed
-     as alternatives;
+     component targets the substitute). A catalog replacement is an **offer** of the same
+     kind and capability (``_capabilities``) whose organization's whole control chain is
+     home or trusted, and which holds every certification ``_required_certifications``
+     names. It keeps the component and models the change: ``supplier`` becomes the
+     offer's organization; ``location`` where the offer runs, home first (unknown when the
+     catalog lists none in the trusted area); ``certifications`` the offer's cited ones;
+     and the relations to the old provider's own components (its sites, staff, energy:
+     any component whose supplier is in the old control chain) are dropped. Offers that
+     would model the same change are evaluated once, the preferred one (home, then
+     trusted, then built on a foreign stack; then the smallest id) measured and the others
+     listed as alternatives. A foreign failing component with no candidate at all is
+     reported (``NoOffer``), e.g. "no trusted accelerator offer in the catalog";
    * *establish* (source ``fact``): each unknown fact that costs score. sovcheck cannot
      invent facts: the step says "establish <field> of <component>; if it is <value>, the
      score changes by d", d being measured with the favourable value set. Later steps are
@@ -52,13 +53,15 @@ How ``plan_gap`` plans (the README summarizes this):
    inventory with more than 32 candidates, in batches of 32, those with the most points at
    stake first, stopping at the first batch where one helps: see ``_batches``). Its gain is
    the sum, over the target lines still below target, of min(score change, remaining
-   gap), minus what it costs lines already at target that it pushes below; with a level
-   target, ties on that gain go to the candidate that removes more failing findings too
-   severe for the level. Remaining ties go to what already exists (a named substitute,
-   then a host in the inventory), then to a catalog replacement, then to establishing a
-   fact, and last to the smallest candidate id. The best candidate becomes the next step
-   and the search restarts from the modified inventory. It stops when the target is
-   reached, when no candidate has a positive gain, or after 10 steps. Greedy is not optimal (a weakest-link rule may need two steps before either
+   gap), minus what it costs lines already at target that it pushes below, on unrounded
+   scores; with a level target, ties on that gain go to the candidate that removes more
+   failing findings too severe for the level. Remaining ties go to what already exists (a
+   named substitute, then a host in the inventory), then to a catalog replacement (home,
+   then trusted, then on a foreign stack), then to establishing a fact, and last to the
+   smallest candidate id. The best candidate becomes the next step and the search
+   restarts from the modified inventory. It stops when the target is reached, when no
+   candidate has a positive gain, or after 10 steps. Greedy is not optimal (a weakest-link
+   rule may need two steps before either
    shows a gain); the plan is a reasoned order, not a proof of the shortest path.
 5. **Dependencies.** A step that moves processing onto a host depends on that host
    existing (an inventory component, or a contract with the catalog organization); a step
@@ -87,6 +90,7 @@ from sovcheck.load.document import parse_document
 from sovcheck.load.inventory import LoadedInventory, load_inventory
 from sovcheck.load.rubric import LoadedRubric
 from sovcheck.load.validation import did_you_mean
+from sovcheck.model.catalog import Capability, CertificationStatus, Offer
 from sovcheck.model.inventory import (
     KIND_FIELDS,
     RELATIONS,
@@ -99,7 +103,7 @@ from sovcheck.model.report import Finding, ObjectiveResult, Overall, Report, Sta
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
 from sovcheck.rules.values import Unknown
-from sovcheck.scoring import score
+from sovcheck.scoring import exact_scores, score
 
 MAX_STEPS = 10
 # Candidates measured together: all of them in a small inventory; in a large one, batches
@@ -121,22 +125,11 @@ FORMULA = (
     "its rule's weight, in points of its objective's score."
 )
 
-# Catalog roles that can supply a component of each kind.
-KIND_ROLES: dict[Kind, frozenset[str]] = {
-    Kind.CLOUD: frozenset({"cloud", "hosting"}),
-    Kind.DATACENTER: frozenset({"hosting", "cloud", "hpc-centre"}),
-    Kind.SERVICE: frozenset({"cloud", "software-vendor"}),
-    Kind.MODEL: frozenset({"model-provider"}),
-    Kind.CHIP: frozenset({"chip-designer"}),
-    Kind.ENERGY: frozenset({"energy"}),
-    Kind.LIBRARY: frozenset({"software-vendor", "foundation"}),
-    Kind.DATASET: frozenset({"dataset-publisher"}),
-    Kind.TEAM: frozenset({"integrator"}),
-}
 HOST_KINDS = frozenset({Kind.CLOUD, Kind.DATACENTER, Kind.SERVICE})
-CERTIFIED_KINDS = frozenset({Kind.CLOUD})  # a provider's qualifications are of its cloud offers
 DATA_RELATIONS = (Relation.RUNS_ON, Relation.CALLS)
 DATA_OBJECTIVE = "data-security"
+# What a step takes, when the inventory gives no costs to estimate it with.
+Effort = Literal["contract", "migration", "re-platforming", "r-and-d", "fact-finding"]
 # On equal gain, prefer what exists over what must be contracted, and changes over facts.
 _SOURCE_RANK = {"substitutes": 0, "inventory": 1, "catalog": 2, "fact": 3}
 
@@ -267,6 +260,11 @@ class Step(_Model):
     fixed: tuple[str, ...]
     new: tuple[str, ...]
     references: tuple[str, ...]
+    offer: str | None = None  # the catalog offer proposed
+    effort: str = "migration"  # contract | migration | re-platforming | r-and-d | fact-finding
+    # change in the annual spend going to foreign suppliers, when the inventory gives the
+    # cost of what moves (priced as before: the catalog has no prices); None otherwise
+    foreign_spend_change_eur: float | None = None
 
 
 class NotModelled(_Model):
@@ -274,6 +272,17 @@ class NotModelled(_Model):
     field: str
     rules: tuple[str, ...]
     reason: str
+
+
+class NoOffer(_Model):
+    """A foreign component failing a rule that nothing like it can replace: no named
+    substitute, no trusted component of its kind and capability, no catalog offer."""
+
+    component: str
+    kind: str
+    capabilities: tuple[str, ...]  # empty: unknown
+    reason: str  # e.g. "no trusted accelerator offer in the catalog"
+    effort: str  # r-and-d: none exists; fact-finding: its capability is to be stated
 
 
 class GapReport(_Model):
@@ -292,6 +301,11 @@ class GapReport(_Model):
     stopped: Literal["reached", "no-improvement", "step-limit"]
     assumes_facts: bool
     not_modelled: tuple[NotModelled, ...]
+    # what the plan could not change, and why (like-for-like replacements that do not exist)
+    no_offer: tuple[NoOffer, ...] = ()
+    # when the target is not reached: the findings still below target, by line
+    blocked_by: tuple[str, ...] = ()
+    facts_to_establish: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- edits
@@ -482,6 +496,7 @@ class _State:
     result: EngineResult
     objectives: dict[str, ObjectiveResult]
     overall: Overall
+    exact: dict[str, float]
 
     @property
     def inventory(self) -> Inventory:
@@ -530,7 +545,9 @@ def _evaluate(
     facts = build_facts(loaded, catalog)
     result = evaluate(loaded, facts, rubric, today=options.today, include_passed=False)
     objectives, overall, _ = score(rubric, result, options.gates)
-    return _State(loaded, facts, result, {o.id: o for o in objectives}, overall)
+    exact = exact_scores(rubric, result)
+    exact.setdefault("overall", overall.score)
+    return _State(loaded, facts, result, {o.id: o for o in objectives}, overall, exact)
 
 
 def _unknown_credit(rubric: LoadedRubric, rule_credit: float | None) -> float:
@@ -665,18 +682,25 @@ def _target_lines(
     return lines
 
 
-def _progress(before: list[TargetLine], after: list[TargetLine]) -> tuple[float, int]:
-    """(gain toward the target, reduction of findings that block a target level)."""
+def _progress(
+    before: list[TargetLine], after: list[TargetLine], was: _State, now: _State
+) -> tuple[float, int]:
+    """(gain toward the target, reduction of findings that block a target level).
+
+    The gain is computed on the unrounded scores: one component of a large estate moves an
+    objective by less than the 0.1 of a displayed score, and ranking on rounded scores
+    would leave the choice to tie-breakers. Whether a line is reached stays decided on the
+    displayed score, as the gates decide it."""
     gain = 0.0
     blocking = 0
     for b, a in zip(before, after, strict=True):
-        delta = a.score - b.score
+        eb, ea = was.exact[b.id], now.exact[a.id]
         if b.score + _EPS < b.target:
-            gain += min(delta, b.target - b.score)
+            gain += min(ea - eb, b.target - eb)
         elif a.score + _EPS < a.target:
-            gain -= a.target - a.score
+            gain -= a.target - ea
         blocking += len(b.blocking) - len(a.blocking)
-    return round(gain, 4), blocking
+    return gain, blocking
 
 
 # --------------------------------------------------------------------------- candidates
@@ -695,6 +719,9 @@ class _Candidate:
     host: str | None = None
     alternatives: tuple[str, ...] = ()
     assumes_fact: bool = False
+    preference: int = 0  # among equal gains, lower first (home, own stack)
+    effort: Effort = "migration"
+    offer: str | None = None
 
 
 def _control(state: _State, cid: str) -> Any:
@@ -715,37 +742,258 @@ def _data_senders(state: _State, cid: str) -> tuple[str, ...]:
     return state.data_senders.get(cid, ())
 
 
-def _catalog_options(
-    state: _State, comp: Component, catalog: Catalog
-) -> list[tuple[str, list[str], str]]:
-    """(representative org, alternatives, control) for a catalog replacement of ``comp``."""
-    roles = KIND_ROLES.get(comp.kind)
-    if not roles:
-        return []
-    orgs = Organizations(catalog, state.inventory.organizations)
+# Words of a component's id and name that say what it does, per capability. A component's
+# capability is that of the catalog offer it is (see _capabilities), else read from these
+# words, else from its kind where the kind has one meaning; otherwise it stays unknown and
+# no catalog offer is proposed for it.
+_CAPABILITY_WORDS: dict[Capability, tuple[str, ...]] = {
+    Capability.ACCELERATOR: (
+        "gpu",
+        "gpus",
+        "accelerator",
+        "accelerators",
+        "tpu",
+        "npu",
+        "ipu",
+        "h100",
+        "h200",
+        "a100",
+        "b200",
+        "mi300x",
+        "gaudi",
+    ),
+    Capability.CPU: ("cpu", "cpus", "processor", "processors"),
+    Capability.IDENTITY: (
+        "authentication",
+        "identity",
+        "login",
+        "sso",
+        "entra",
+        "oidc",
+        "saml",
+        "iam",
+    ),
+    Capability.LLM_API: ("openai", "llm", "gpt", "claude", "chatgpt", "gemini"),
+    Capability.COLLABORATION: ("office", "mail", "sharepoint", "collaboration"),
+    Capability.MANAGED_KUBERNETES: ("kubernetes", "aks", "eks", "gke"),
+    Capability.OBJECT_STORAGE: ("s3", "blob", "storage"),
+    Capability.HPC: ("supercomputer", "hpc"),
+}
+# The capabilities each kind can have (a GPU word on a cloud means GPU compute).
+_KIND_CAPABILITIES: dict[Kind, frozenset[Capability]] = {
+    Kind.CHIP: frozenset(
+        {Capability.ACCELERATOR, Capability.CPU, Capability.MEMORY, Capability.NETWORK_CHIP}
+    ),
+    Kind.CLOUD: frozenset(
+        {
+            Capability.IAAS,
+            Capability.GPU_COMPUTE,
+            Capability.HPC,
+            Capability.MANAGED_KUBERNETES,
+            Capability.OBJECT_STORAGE,
+            Capability.DATABASE,
+            Capability.PAAS,
+            Capability.AI_PLATFORM,
+            Capability.COLLABORATION,
+        }
+    ),
+    Kind.SERVICE: frozenset(
+        {
+            Capability.IDENTITY,
+            Capability.COLLABORATION,
+            Capability.LLM_API,
+            Capability.AI_PLATFORM,
+            Capability.SECURITY,
+            Capability.DATABASE,
+            Capability.OBJECT_STORAGE,
+        }
+    ),
+    Kind.MODEL: frozenset({Capability.MODEL_WEIGHTS, Capability.LLM_API}),
+    Kind.DATACENTER: frozenset({Capability.COLOCATION}),
+    Kind.ENERGY: frozenset({Capability.ENERGY}),
+}
+_CHIP_TYPES = {
+    "accelerator": Capability.ACCELERATOR,
+    "cpu": Capability.CPU,
+    "memory": Capability.MEMORY,
+    "network": Capability.NETWORK_CHIP,
+}
+# A kind whose components have one capability whatever their name ("a hosting platform").
+_KIND_DEFAULT: dict[Kind, Capability] = {
+    Kind.CLOUD: Capability.IAAS,
+    Kind.DATACENTER: Capability.COLOCATION,
+    Kind.ENERGY: Capability.ENERGY,
+}
+
+
+def _words(text: str) -> set[str]:
+    return set("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
+def _capabilities(state: _State, comp: Component, catalog: Catalog) -> frozenset[Capability]:
+    """What ``comp`` does, so that it is replaced like for like (empty: unknown).
+
+    First its stated ``chip_type``. Then the catalog offer it is: an offer of the same kind, of an organization in the
+    component's supplier chain, whose id words (less its organization's) all appear in
+    the component's id and name. Else the capability words of its id and name
+    (``_CAPABILITY_WORDS``), kept to those its kind can have. Else its kind's one meaning
+    (a cloud is a hosting platform), or for a model what its weights say."""
+    allowed = _KIND_CAPABILITIES.get(comp.kind, frozenset())
+    stated = _CHIP_TYPES.get(comp.chip_type.value) if comp.chip_type is not None else None
+    if stated is not None:
+        return frozenset({stated})
+    words = _words(f"{comp.id} {comp.name}")
+    chain = (
+        {o.id for o in state.facts.orgs.control_chain(comp.supplier)}
+        if comp.supplier is not None
+        else set()
+    )
+    for offer in sorted(catalog.offers.values(), key=lambda o: o.id):
+        if offer.kind != comp.kind.value or offer.organization not in chain:
+            continue
+        own = _words(offer.id) - _words(offer.organization)
+        if own and own <= words:
+            return frozenset(offer.capabilities) & allowed or frozenset(offer.capabilities)
+    found: set[Capability] = set()
+    for cap, names in _CAPABILITY_WORDS.items():
+        if words & set(names):
+            found.add(cap)
+    if comp.kind is Kind.CLOUD and Capability.ACCELERATOR in found:
+        found.add(Capability.GPU_COMPUTE)
+    found &= allowed
+    if found:
+        return frozenset(found)
+    if comp.kind is Kind.MODEL and comp.weights is not None:
+        return frozenset(
+            {Capability.LLM_API if comp.weights.value == "closed" else Capability.MODEL_WEIGHTS}
+        )
+    default = _KIND_DEFAULT.get(comp.kind)
+    return frozenset({default}) if default is not None else frozenset()
+
+
+# Certifications that some obligation of the catalog requires in some sector (HDS, C5,
+# IGI 1300): one the component holds is kept by any replacement the plan proposes.
+def _sector_certifications(catalog: Catalog) -> frozenset[str]:
+    return frozenset(c for ob in catalog.jurisdictions.obligations for c in ob.requires)
+
+
+def _required_certifications(state: _State, comp: Component, catalog: Catalog) -> frozenset[str]:
+    """What a replacement of ``comp`` must hold: the certifications the home's obligations
+    require where it is (HDS where French health data reaches it), and those it holds
+    that an obligation of the catalog requires in some sector (C5 held by a German bank's
+    cloud)."""
+    required: set[str] = set()
+    i = state.facts.chain.index.get(comp.id)
+    if i is not None:
+        for name in ("required_certifications", "required_accreditations"):
+            value = state.facts.get(i, name)
+            if isinstance(value, frozenset):
+                required |= {str(v) for v in value}
+    held = set(comp.certifications or ())
+    return frozenset(required | (held & _sector_certifications(catalog)))
+
+
+def _held(offer: Offer, today: Any) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {
+                c.id
+                for c in offer.certifications
+                if c.status is CertificationStatus.HELD
+                and (c.until is None or today is None or c.until >= today)
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _OfferChoice:
+    offer: Offer
+    control: Literal["home", "trusted"]
+    location: tuple[str, ...] | None  # None: the catalog lists none in the trusted area
+    certifications: tuple[str, ...]
+    foreign_stack: tuple[str, ...]  # built_on organizations controlled outside the area
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def preference(self) -> int:
+        """0 best: home and own stack; then trusted; then built on a foreign stack."""
+        return 2 * bool(self.foreign_stack) + (self.control != "home")
+
+
+def _org_control(
+    orgs: Organizations, org_id: str, trust: Any
+) -> Literal["home", "trusted", "foreign", "unknown"]:
+    chain = orgs.control_chain(org_id)
+    countries = [o.country for o in chain]
+    if not chain or any(c is None for c in countries):
+        return "unknown"
+    if any(not trust.is_trusted(c) for c in countries):
+        return "foreign"
+    return "home" if all(c == trust.home for c in countries) else "trusted"
+
+
+def _offer_choices(
+    state: _State, comp: Component, catalog: Catalog, today: Any
+) -> tuple[list[_OfferChoice], str | None]:
+    """Catalog offers that can replace ``comp`` like for like, grouped by effect (the
+    preferred one of each group first, the rest its alternatives), and when there is none,
+    why: the finding the plan reports."""
+    caps = _capabilities(state, comp, catalog)
     trust = state.facts.trust
+    what = "/".join(sorted(c.value for c in caps)) or comp.kind.value
+    if not caps:
+        return [], (
+            f"the capability of {comp.id} ({comp.kind.value}) is unknown: name the catalog "
+            "offer it is, or its substitutes, so that it can be replaced like for like"
+        )
+    required = _required_certifications(state, comp, catalog)
+    orgs = state.facts.orgs
     current_chain = (
         {o.id for o in orgs.control_chain(comp.supplier)} if comp.supplier is not None else set()
     )
-    groups: dict[tuple[str, tuple[str, ...], float | None], list[str]] = {}
-    for org_id in sorted(catalog.organizations):
-        entry = catalog.organizations[org_id]
-        if not roles & set(entry.roles) or org_id in current_chain:
-            continue
-        chain = orgs.control_chain(org_id)
-        countries = [o.country for o in chain]
-        if not chain or any(c is None or not trust.is_trusted(c) for c in countries):
-            continue
-        control = "home" if all(c == trust.home for c in countries) else "trusted"
-        certs: tuple[str, ...] = ()
-        if comp.kind in CERTIFIED_KINDS:
-            certs = tuple(sorted({c.id for c in entry.certifications}))
-        shares = [o.foreign_control for o in chain if o.foreign_control is not None]
-        key = (control, certs, max(shares) if shares else None)
-        groups.setdefault(key, []).append(org_id)
-    return [
-        (ids[0], ids[1:], key[0]) for key, ids in sorted(groups.items(), key=lambda kv: kv[1][0])
+    like = [
+        o
+        for o in sorted(catalog.offers.values(), key=lambda o: o.id)
+        if o.kind == comp.kind.value and caps & set(o.capabilities)
     ]
+    trusted: list[_OfferChoice] = []
+    for offer in like:
+        if offer.organization in current_chain or offer.organization not in catalog.organizations:
+            continue
+        control = _org_control(orgs, offer.organization, trust)
+        if control not in ("home", "trusted"):
+            continue
+        certs = _held(offer, today)
+        if not required <= set(certs):
+            continue
+        inside = [c for c in offer.locations if trust.is_trusted(c)]
+        location: tuple[str, ...] | None = None
+        if trust.home in inside:
+            location = (trust.home,)
+        elif inside:
+            location = (sorted(inside)[0],)
+        foreign = tuple(
+            b
+            for b in offer.built_on
+            if b in catalog.organizations and _org_control(orgs, b, trust) == "foreign"
+        )
+        choice = _OfferChoice(offer, control, location, certs, foreign)
+        trusted.append(choice)
+    if not trusted:
+        needs = f" holding {', '.join(sorted(required))}" if required else ""
+        return [], f"no trusted {what} offer in the catalog{needs}"
+    groups: dict[tuple[Any, ...], list[_OfferChoice]] = {}
+    for ch in trusted:
+        key = (ch.control, ch.location, ch.certifications, bool(ch.foreign_stack))
+        groups.setdefault(key, []).append(ch)
+    out: list[_OfferChoice] = []
+    for members in groups.values():
+        members.sort(key=lambda c: (c.preference, c.offer.id))
+        first = members[0]
+        out.append(dataclasses.replace(first, alternatives=tuple(m.offer.id for m in members[1:])))
+    out.sort(key=lambda c: (c.preference, c.offer.id))
+    return out, None
 
 
 def _yaml_list(values: Iterable[str]) -> str:
@@ -755,40 +1003,47 @@ def _yaml_list(values: Iterable[str]) -> str:
 def _catalog_candidate(
     state: _State,
     comp: Component,
-    org_id: str,
-    alternatives: list[str],
+    choice: _OfferChoice,
     catalog: Catalog,
     rewire: bool,
 ) -> _Candidate:
-    inv = state.inventory
-    home = inv.system.home
+    offer = choice.offer
+    org_id = offer.organization
     entry = catalog.organizations[org_id]
     sets: list[tuple[str, str, str]] = []
-    modelled = [f"supplier of {comp.id}: {comp.supplier or 'unknown'} -> {org_id} ({entry.name})"]
-    trust = state.facts.trust
-    if comp.location is None or not all(trust.is_trusted(c) for c in comp.location):
-        sets.append((comp.id, "location", _yaml_list([home])))
-        old = _yaml_list(comp.location) if comp.location is not None else "unknown"
-        modelled.append(f"location of {comp.id}: {old} -> [{home}] (the home country)")
-    if comp.kind in CERTIFIED_KINDS:
-        certs = sorted({c.id for c in entry.certifications})
-        old_certs = _yaml_list(comp.certifications) if comp.certifications is not None else None
-        new_certs = _yaml_list(certs) if certs else None
-        if old_certs != new_certs:
-            sets.append((comp.id, "certifications", new_certs or "null"))
-            if certs:
-                scopes = "; ".join(
-                    f"{c.id}: {c.scope}" if c.scope else c.id for c in entry.certifications
-                )
-                modelled.append(
-                    f"certifications of {comp.id}: {old_certs or 'unknown'} -> {new_certs} "
-                    f"(the catalog's cited certifications of {org_id}: {scopes})"
-                )
-            else:
-                modelled.append(
-                    f"certifications of {comp.id}: {old_certs} -> unknown (the catalog lists "
-                    f"none for {org_id}; the old provider's do not carry over)"
-                )
+    modelled = [
+        f"supplier of {comp.id}: {comp.supplier or 'unknown'} -> {org_id} ({entry.name}), "
+        f"offer {offer.id} ({offer.name}; {', '.join(c.value for c in offer.capabilities)})"
+    ]
+    old_loc = _yaml_list(comp.location) if comp.location is not None else None
+    new_loc = _yaml_list(choice.location) if choice.location is not None else None
+    if old_loc != new_loc:
+        sets.append((comp.id, "location", new_loc or "null"))
+        modelled.append(
+            f"location of {comp.id}: {old_loc or 'unknown'} -> "
+            + (
+                f"{new_loc} (where the catalog says {offer.id} runs)"
+                if new_loc
+                else f"unknown (the catalog lists no location of {offer.id} in the trusted area)"
+            )
+        )
+    old_certs = _yaml_list(comp.certifications) if comp.certifications is not None else None
+    new_certs = _yaml_list(choice.certifications) if choice.certifications else None
+    if old_certs != new_certs:
+        sets.append((comp.id, "certifications", new_certs or "null"))
+        modelled.append(
+            f"certifications of {comp.id}: {old_certs or 'unknown'} -> "
+            + (
+                f"{new_certs} (the catalog's cited certifications of {offer.id})"
+                if new_certs
+                else f"unknown (the catalog lists none for {offer.id})"
+            )
+        )
+    if choice.foreign_stack:
+        modelled.append(
+            f"{offer.id} is built on technology of {', '.join(choice.foreign_stack)}, "
+            "controlled outside the trusted area; preferred only after offers on a trusted stack"
+        )
     # the old provider's own sites, staff and energy go with it
     orgs = state.facts.orgs
     old_chain = (
@@ -810,19 +1065,19 @@ def _catalog_candidate(
                 "own components; the new provider's are not modelled)"
             )
     senders = _data_senders(state, comp.id)
+    where = f"{offer.name} from {org_id} ({entry.name}, {entry.country})"
     if rewire:
         summary = (
             f"move the restricted-data processing of {', '.join(senders) or comp.id} off "
-            f"{comp.id} ({_chain_text(state, comp.id)}) to a trusted host: a {comp.kind.value} "
-            f"offer of {org_id} ({entry.name}, {entry.country})"
+            f"{comp.id} ({_chain_text(state, comp.id)}) to a trusted host: {where}"
         )
     else:
-        summary = (
-            f"replace {comp.id} ({_chain_text(state, comp.id)}) with an equivalent "
-            f"{comp.kind.value} from {org_id} ({entry.name}, {entry.country})"
-        )
+        summary = f"replace {comp.id} ({_chain_text(state, comp.id)}) with {where}"
+    effort: Effort = (
+        "re-platforming" if comp.kind in (Kind.CHIP, Kind.CLOUD, Kind.DATACENTER) else "migration"
+    )
     return _Candidate(
-        id=f"{'rewire' if rewire else 'replace'}:{comp.id}:catalog:{org_id}",
+        id=f"{'rewire' if rewire else 'replace'}:{comp.id}:catalog:{offer.id}",
         kind="rewire" if rewire else "replace",
         source="catalog",
         summary=summary,
@@ -830,15 +1085,38 @@ def _catalog_candidate(
         edits=Edits(replace=((comp.id, org_id),), set_fields=tuple(sets)),
         modelled=tuple(modelled),
         depends=(
-            f"a {comp.kind.value} offer from {org_id} contracted"
+            f"{offer.id} contracted from {org_id}"
             + (f" and the data of {', '.join(senders)} migrated to it" if senders else ""),
         ),
         host=org_id,
-        alternatives=tuple(alternatives),
+        alternatives=choice.alternatives,
+        preference=choice.preference,
+        effort=effort,
+        offer=offer.id,
     )
 
 
-def _component_candidates(state: _State, catalog: Catalog) -> list[_Candidate]:
+def _host_signature(state: _State, cid: str) -> tuple[Any, ...]:
+    """What decides a trusted host's effect as a target: two hosts alike in these facts
+    give the same plan step, so one is measured and the other listed as an alternative."""
+    comp = state.by_id[cid]
+    i = state.facts.chain.index[cid]
+    countries = state.facts.get(i, "controlled_from")
+    return (
+        _control(state, cid),
+        None if isinstance(countries, Unknown) else tuple(sorted(countries)),
+        comp.supplier,
+        comp.location,
+        comp.certifications,
+        comp.connectivity,
+        tuple(comp.targets(Relation.RUNS_ON)),
+        tuple(comp.targets(Relation.MAINTAINED_BY)),
+    )
+
+
+def _component_candidates(
+    state: _State, catalog: Catalog, today: Any = None
+) -> tuple[list[_Candidate], list[NoOffer]]:
     inv = state.inventory
     by_id = state.by_id
     failing = state.failing()
@@ -853,27 +1131,43 @@ def _component_candidates(state: _State, catalog: Catalog) -> list[_Candidate]:
         and f.status is Status.FAIL
         and by_id[c].kind in HOST_KINDS
     }
+    by_kind: dict[Kind, list[Component]] = {}
+    for c in inv.components:
+        by_kind.setdefault(c.kind, []).append(c)
+    caps_of: dict[str, frozenset[Capability]] = {}
+
+    def caps(c: Component) -> frozenset[Capability]:
+        if c.id not in caps_of:
+            caps_of[c.id] = _capabilities(state, c, catalog)
+        return caps_of[c.id]
+
     out: list[_Candidate] = []
+    none_found: list[NoOffer] = []
     for cid in fail_components:
         comp = by_id[cid]
         if _control(state, cid) != "foreign":
             continue
         rewire = cid in ds_hosts and bool(_data_senders(state, cid))
         kind: Literal["rewire", "replace"] = "rewire" if rewire else "replace"
-        # substitutes in the inventory, then trusted hosts of the same kind (rewiring)
+        # substitutes the inventory names, then trusted hosts of the same kind and capability
         others: list[tuple[str, Literal["substitutes", "inventory"]]] = [
             (s, "substitutes") for s in comp.substitutes if s in by_id and s != cid
         ]
-        if rewire:
+        if rewire and caps(comp):
             others += [
                 (c.id, "inventory")
-                for c in inv.components
-                if c.kind is comp.kind and c.id != cid and c.id not in comp.substitutes
+                for c in by_kind.get(comp.kind, [])
+                if c.id != cid and c.id not in comp.substitutes and caps(c) & caps(comp)
             ]
+        grouped: dict[tuple[Any, ...], list[tuple[str, Literal["substitutes", "inventory"]]]] = {}
         for other, source in others:
             if _control(state, other) not in ("home", "trusted"):
                 continue
-            senders = _data_senders(state, cid)
+            key = (source, other) if source == "substitutes" else _host_signature(state, other)
+            grouped.setdefault(key, []).append((other, source))
+        senders = _data_senders(state, cid)
+        for members in grouped.values():
+            other, source = members[0]
             what = (
                 f"move the processing of {', '.join(senders)} off {cid} "
                 f"({_chain_text(state, cid)}) to {other} ({_chain_text(state, other)})"
@@ -892,11 +1186,25 @@ def _component_candidates(state: _State, catalog: Catalog) -> list[_Candidate]:
                     modelled=(f"every relation that targets {cid} targets {other} instead",),
                     depends=(f"{other} exists and can take over what {cid} does",),
                     host=other,
+                    alternatives=tuple(m[0] for m in members[1:]),
+                    preference=0 if _control(state, other) == "home" else 1,
+                    effort="migration",
                 )
             )
-        for org_id, alternatives, _control_class in _catalog_options(state, comp, catalog):
-            out.append(_catalog_candidate(state, comp, org_id, alternatives, catalog, rewire))
-    return out
+        choices, why = _offer_choices(state, comp, catalog, today)
+        for choice in choices:
+            out.append(_catalog_candidate(state, comp, choice, catalog, rewire))
+        if not grouped and why is not None:
+            none_found.append(
+                NoOffer(
+                    component=cid,
+                    kind=comp.kind.value,
+                    capabilities=tuple(sorted(c.value for c in caps(comp))),
+                    reason=why,
+                    effort="r-and-d" if caps(comp) else "fact-finding",
+                )
+            )
+    return out, none_found
 
 
 def _certification_values(rubric: LoadedRubric) -> list[str]:
@@ -999,6 +1307,7 @@ def _fact_candidates(
                 modelled=(f"{field} of {comp.id}: unknown -> {value} (favourable outcome)",),
                 depends=(f"{field} of {comp.id} established from a source",),
                 assumes_fact=True,
+                effort="fact-finding",
             )
         )
     return out, skipped
@@ -1088,8 +1397,11 @@ def plan_gap(
             stopped = "step-limit"
             break
         facts, _skipped = _fact_candidates(state, rubric)
-        candidates = _component_candidates(state, catalog) + facts
-        best: tuple[tuple[float, int, int, str], _Candidate, _State, tuple[str, ...]] | None = None
+        component_candidates, _ = _component_candidates(state, catalog, options.today)
+        candidates = component_candidates + facts
+        best: (
+            tuple[tuple[float, int, int, int, str], _Candidate, _State, tuple[str, ...]] | None
+        ) = None
         for batch in _batches(state, rubric, candidates):
             for cand in batch:
                 try:
@@ -1100,9 +1412,12 @@ def plan_gap(
                     _with_inventory(state.loaded, new_inv), rubric, catalog, options
                 )
                 gain, unblocked = _progress(
-                    lines, _target_lines(new_state, rubric, target, with_costs=False)
+                    lines,
+                    _target_lines(new_state, rubric, target, with_costs=False),
+                    state,
+                    new_state,
                 )
-                key = (-gain, -unblocked, _SOURCE_RANK[cand.source], cand.id)
+                key = (-gain, -unblocked, _SOURCE_RANK[cand.source], cand.preference, cand.id)
                 if (gain > _EPS or unblocked > 0) and (best is None or key < best[0]):
                     best = (key, cand, new_state, removed)
             if best is not None:
@@ -1143,10 +1458,13 @@ def plan_gap(
                 depends_on_steps=tuple(depends_steps),
                 assumes_fact=cand.assumes_fact,
                 changes=_changes(state, new_state),
-                gain=-key[0],
+                gain=round(-key[0], 4),
                 fixed=tuple(_key_text(k) for k in fixed),
                 new=tuple(_key_text(k) for k in new),
                 references=tuple(references),
+                offer=cand.offer,
+                effort=cand.effort,
+                foreign_spend_change_eur=_foreign_spend_change(state, new_state, cand, removed),
             )
         )
         for c in cand.components:
@@ -1155,6 +1473,22 @@ def plan_gap(
         lines = _target_lines(state, rubric, target, with_costs=False)
     final = _target_lines(state, rubric, target, with_costs=True)
     first = _evaluate(loaded, rubric, catalog, options)
+    _, no_offer = _component_candidates(state, catalog, options.today)
+    open_lines = [line for line in final if not line.reached]
+    open_ids = {line.id for line in open_lines}
+    blocked_by = tuple(
+        f"{line.id}: {c.rule} {c.component or '(system)'} ({c.status.value}, {c.points:g} points)"
+        for line in open_lines
+        for c in line.costs
+    )
+    rule_objective = {r.id: r.objective for r in rubric.rubric.rules}
+    to_establish = tuple(
+        f"{field} of {cid or '(system)'} ({', '.join(sorted(rules))})"
+        for (cid, field), rules in sorted(
+            state.result.unknowns.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])
+        )
+        if "overall" in open_ids or any(rule_objective.get(r) in open_ids for r in rules)
+    )
     return GapReport(
         inventory=loaded.path,
         system=loaded.inventory.system.name,
@@ -1170,7 +1504,27 @@ def plan_gap(
         stopped=stopped,
         assumes_facts=any(s.assumes_fact for s in steps),
         not_modelled=tuple(not_modelled),
+        no_offer=tuple(no_offer),
+        blocked_by=blocked_by,
+        facts_to_establish=to_establish,
     )
+
+
+def _foreign_spend_change(
+    was: _State, now: _State, cand: _Candidate, removed: Sequence[str]
+) -> float | None:
+    """The annual spend that stops going to foreign suppliers: the stated cost of each
+    component the step takes out of foreign control or decommissions (priced as before)."""
+    total = 0.0
+    costed = False
+    for cid in dict.fromkeys((*cand.components, *removed)):
+        comp = was.by_id.get(cid)
+        if comp is None or comp.annual_cost_eur is None or _control(was, cid) != "foreign":
+            continue
+        if cid in removed or _control(now, cid) in ("home", "trusted"):
+            total -= comp.annual_cost_eur
+            costed = True
+    return total if costed else None
 
 
 def _batches(

@@ -97,6 +97,34 @@ def _unknown_credit(rubric: Rubric, tally: RuleTally) -> float:
 NOT_ASSESSED = "Not assessed"
 
 
+def exact_scores(loaded_rubric: LoadedRubric, result: EngineResult) -> dict[str, float]:
+    """Each objective's score and the overall one (key ``overall``, left out when the
+    rubric scores overall by levels), unrounded: what a gap
+    plan compares candidates by, so that changes below the 0.1 display rounding count."""
+    rubric = loaded_rubric.rubric
+    values: dict[str, float] = {}
+    assessed = []
+    for objective in rubric.objectives:
+        num = den = 0.0
+        for tally in result.tallies:
+            rule = tally.rule.rule
+            if rule.objective != objective.id:
+                continue
+            credit, _ = _credits(tally, _unknown_credit(rubric, tally))
+            if credit is None:
+                continue
+            num += rule.weight * credit
+            den += rule.weight
+        values[objective.id] = 100 * num / den if den > 0 else 100.0
+        if den > 0:
+            assessed.append(objective)
+    if rubric.overall_score != "levels":  # a level score moves in whole levels: no rounding
+        counted = assessed or list(rubric.objectives)
+        total = sum(o.weight for o in counted)
+        values["overall"] = sum(values[o.id] * o.weight for o in counted) / total
+    return values
+
+
 def _level_caps(rubric: Rubric, result: EngineResult) -> dict[str, int]:
     """Per objective, the highest level its failing and unknown findings allow: a rule's
     ``fail_level`` while it fails, its ``unknown_level`` (else the rubric's) while it stays

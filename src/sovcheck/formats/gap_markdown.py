@@ -66,12 +66,21 @@ def _step(step: Step) -> list[str]:
     out.append(f"- Kind: {text(step.kind)}; suggested from: {text(step.source)}")
     if step.host:
         out.append(f"- Trusted host or supplier: {code(step.host)}")
+    if step.offer:
+        out.append(f"- Catalog offer: {code(step.offer)}")
+    effort = f"- Effort: {text(step.effort)}"
+    if step.foreign_spend_change_eur is not None:
+        effort += (
+            f"; annual spend going to foreign suppliers: {step.foreign_spend_change_eur:+,.0f} EUR "
+            "(priced as before: the catalog has no prices)"
+        )
+    out.append(effort)
     out.append("- Modelled change:")
     out += [f"  - {text(m)}" for m in step.modelled_change]
     if step.removed:
         out.append(f"- No longer used, dropped from the model: {text(', '.join(step.removed))}")
     if step.alternatives:
-        out.append("- Catalog alternatives modelled the same way: " + join(step.alternatives))
+        out.append("- Alternatives with the same modelled effect: " + join(step.alternatives))
     out.append("- Depends on: " + text("; ".join(step.depends_on)))
     if step.assumes_fact:
         out.append(
@@ -81,7 +90,7 @@ def _step(step: Step) -> list[str]:
     earlier = " (after those of the steps before)" if step.number > 1 else ""
     out.append(f"- What-if options{earlier}: {code(' '.join(step.options))}")
     out.append("")
-    out.append(f"Expected change, re-evaluated (gain toward the target: {step.gain:g}):")
+    out.append(f"Expected change, re-evaluated (gain toward the target: {step.gain:.1f}):")
     out.append("")
     out += _changes(step.changes)
     out.append("")
@@ -154,6 +163,24 @@ def render(report: GapReport) -> str:
     out.append("")
     out += _changes(report.objectives_after)
     out.append("")
+    if report.no_offer:
+        out += ["## Nothing like it to replace it with", ""]
+        for o in report.no_offer:
+            out.append(
+                f"- {code(o.component)} ({text(o.kind)}): {text(o.reason)} "
+                f"(effort: {text(o.effort)})"
+            )
+        out.append("")
+    if report.blocked_by:
+        out += ["## What blocks the rest of the target", ""]
+        out += [f"- {text(b)}" for b in report.blocked_by[:COSTS_SHOWN]]
+        if len(report.blocked_by) > COSTS_SHOWN:
+            out.append(f"- and {len(report.blocked_by) - COSTS_SHOWN} more.")
+        out.append("")
+    if report.facts_to_establish:
+        out += ["## Facts to establish first", ""]
+        out += [f"- {text(f)}" for f in report.facts_to_establish]
+        out.append("")
     if report.not_modelled:
         out += ["## Unknown facts the plan cannot model", ""]
         for u in report.not_modelled:
