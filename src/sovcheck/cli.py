@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import functools
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
 import traceback
@@ -205,6 +208,7 @@ def write_atomically(
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror}") from None
     try:
+        os.fchmod(fd, _new_mode(target))
         with os.fdopen(fd, "wb") as handle:
             handle.writelines(chunks)
         Path(tmp).replace(target)
@@ -214,6 +218,17 @@ def write_atomically(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _new_mode(target: Path) -> int:
+    """The mode the written file gets: that of the file it replaces, else what the umask
+    leaves of rw-rw-rw- (the temporary file starts as rw-------)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 TodayOption = Annotated[
@@ -1365,24 +1380,92 @@ def catalog_show(
         )
 
 
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+# Errors writing standard output that are the machine's, not sovcheck's
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind (temporary files are removed on the way) and exit 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: every user-fixable problem becomes exit 2 with positioned messages."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        # A run builds large acyclic data that lives to the end: the cycle collector would
-        # only walk it again and again.
-        with paused_gc():
-            app(prog_name="sovcheck")
+        code = _main()
+    finally:
+        # From here the interpreter tears down: a Ctrl-C now ends the process as the signal
+        # does, not with a KeyboardInterrupt traceback.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.exit(code)
+
+
+def _main() -> int:
+    try:
+        try:
+            # A run builds large acyclic data that lives to the end: the cycle collector
+            # would only walk it again and again.
+            with paused_gc():
+                app(prog_name="sovcheck")
+            code: int | str | None = 0
+        except SystemExit as exc:
+            code = exc.code
+        # typer (its copy of click) catches a closed standard output itself and exits 1,
+        # the code of a failed gate; it leaves standard output in a PacifyFlushWrapper,
+        # which tells the two apart.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return _stdout_gone()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_gone()
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            return _internal_error(exc)
+        _stdout_gone()
+        sys.stderr.write(f"sovcheck: cannot write standard output: {exc.strerror}\n")
+        return 2
     except SovcheckError as exc:
         _print_error(exc)
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("sovcheck: interrupted\n")
-        sys.exit(2)
+        return 2
+    except Terminated:
+        return EXIT_TERMINATED
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
-        if os.environ.get("SOVCHECK_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"
-            "sovcheck: this is a bug in sovcheck; set SOVCHECK_DEBUG=1 to see the traceback\n"
-        )
-        sys.exit(2)
+        return _internal_error(exc)
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def _stdout_gone() -> int:
+    """Standard output can take no more: what is still buffered is dropped, quietly (the
+    interpreter would otherwise try to flush it at exit and complain)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_CLOSED_PIPE
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("SOVCHECK_DEBUG"):
+        traceback.print_exception(exc)
+    sys.stderr.write(
+        f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"
+        "sovcheck: this is a bug in sovcheck; set SOVCHECK_DEBUG=1 to see the traceback\n"
+    )
+    return 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from sovcheck.formats.visible import visible
 from sovcheck.model.report import Finding, ObjectiveResult, Report, Status
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
@@ -194,7 +195,9 @@ _JS = """
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Escaped for HTML; control characters (NUL, ESC…: not allowed in HTML or SVG text)
+    shown as escapes."""
+    return escape(visible(str(text)), quote=True)
 
 
 def _score(value: float) -> str:

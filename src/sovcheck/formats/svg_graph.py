@@ -16,6 +16,7 @@ from enum import StrEnum
 from html import escape
 from typing import assert_never
 
+from sovcheck.formats.visible import visible
 from sovcheck.graph import ValueChain
 from sovcheck.layout import LAYER_ORDER, Layout, NodeBox, layout
 from sovcheck.rules.facts import AuditFacts
@@ -76,7 +77,8 @@ def path_class(index: int) -> str:
 
 
 def _a(value: str) -> str:
-    return escape(value, quote=True)
+    # control characters are not allowed in SVG (XML 1.0): shown as escapes
+    return escape(visible(value), quote=True)
 
 
 def _n(value: float) -> str:

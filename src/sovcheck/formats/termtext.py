@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sovcheck.formats.visible import is_control
+
 # The width of piped output and of files, when COLUMNS does not say otherwise: the same
 # input gives the same bytes wherever it runs. 100 is the widest line most code review
 # tools and the README show without scrolling.
@@ -127,8 +129,13 @@ def _styled(cell: Cell) -> Styled:
 
 
 def _normalised(text: str) -> str:
-    # Same length as the text, so that coloured runs keep their offsets.
-    return "".join(" " if c.isspace() else c for c in text) if not text.isprintable() else text
+    """Whitespace as spaces, and characters that would act on the terminal (see
+    :mod:`sovcheck.formats.visible`: ESC, the C1 controls, bidirectional overrides…) as
+    U+FFFD, so that no input can move the cursor, clear the screen or start a line. Same
+    length as the text, so that coloured runs keep their offsets."""
+    if text.isprintable():
+        return text
+    return "".join(" " if c.isspace() else "\ufffd" if is_control(c) else c for c in text)
 
 
 def _hyphen_parts(text: str, a: int, b: int) -> list[tuple[int, int]]:

@@ -35,3 +35,8 @@ def visible(text: str, *, newlines: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+def is_control(char: str) -> bool:
+    """Whether ``char`` is one of the characters ``visible`` escapes."""
+    return _ANY.match(char) is not None
