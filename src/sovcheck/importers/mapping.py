@@ -149,9 +149,18 @@ def classification_of(text: str) -> Classification | None:
     return _CLASSIFICATIONS.get(text.strip().casefold())
 
 
+# SPDX's words for "not known" and "none stated", which every format's producers write.
+UNSET = frozenset({"NOASSERTION", "NONE"})
+
+
+def is_unset(value: str | None) -> bool:
+    """Whether ``value`` says nothing: empty, NOASSERTION or NONE (unknown, in any format)."""
+    return value is None or not value.strip() or value.strip().upper() in UNSET
+
+
 def combine_licenses(parts: list[str]) -> str | None:
     """One licence text: an SPDX expression where the parts are ids or expressions."""
-    unique = list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+    unique = list(dict.fromkeys(p.strip() for p in parts if not is_unset(p)))
     if not unique:
         return None
     if len(unique) == 1:
@@ -170,6 +179,8 @@ class _Organizations:
 
     def resolve(self, party: Party, hf_in_purl: str | None) -> tuple[str, str | None] | None:
         """Organization id for ``party`` and how it was matched to the catalog (if it was)."""
+        if is_unset(party.name):
+            party = Party(None, party.role, party.urls, party.country, party.person)
         if party.name:
             org = self.index.match_name(party.name)
             if org is not None:

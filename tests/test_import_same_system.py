@@ -1,0 +1,200 @@
+"""One system exported in several BOM formats imports as one inventory, with one score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sovcheck.importers import import_bom
+from tests.test_import_bom import audit_of, load_back
+
+# A small system as Microsoft's sbom-tool describes it: the root package, two packages it
+# depends on, suppliers written as "Organization: ..." and NOASSERTION where nothing is known.
+PACKAGES = [
+    ("RootPackage", "contoso-app", "1.0.0", "Organization: Microsoft", None),
+    (
+        "Package-A",
+        "Newtonsoft.Json",
+        "13.0.1",
+        "Organization: Microsoft",
+        "pkg:nuget/Newtonsoft.Json@13.0.1",
+    ),
+    ("Package-B", "left-pad", "1.3.0", "NOASSERTION", "pkg:npm/left-pad@1.3.0"),
+]
+DEPENDS = [("RootPackage", "Package-A"), ("RootPackage", "Package-B")]
+
+
+def spdx22() -> dict[str, Any]:
+    packages = []
+    for key, name, version, supplier, purl in PACKAGES:
+        package: dict[str, Any] = {
+            "SPDXID": f"SPDXRef-{key}",
+            "name": name,
+            "versionInfo": version,
+            "supplier": supplier,
+            "downloadLocation": "NOASSERTION",
+            "licenseConcluded": "NOASSERTION",
+            "licenseDeclared": "NOASSERTION",
+            "copyrightText": "NOASSERTION",
+            "filesAnalyzed": False,
+        }
+        if purl:
+            package["externalRefs"] = [
+                {
+                    "referenceCategory": "PACKAGE-MANAGER",
+                    "referenceType": "purl",
+                    "referenceLocator": purl,
+                }
+            ]
+        packages.append(package)
+    relationships = [
+        {
+            "spdxElementId": "SPDXRef-DOCUMENT",
+            "relationshipType": "DESCRIBES",
+            "relatedSpdxElement": "SPDXRef-RootPackage",
+        }
+    ] + [
+        {
+            "spdxElementId": f"SPDXRef-{a}",
+            "relationshipType": "DEPENDS_ON",
+            "relatedSpdxElement": f"SPDXRef-{b}",
+        }
+        for a, b in DEPENDS
+    ]
+    return {
+        "spdxVersion": "SPDX-2.2",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "contoso-app 1.0.0",
+        "documentNamespace": "https://sbom.example/contoso-app/1.0.0",
+        "creationInfo": {"created": "2026-11-01T00:00:00Z", "creators": ["Tool: sbom-tool"]},
+        "documentDescribes": ["SPDXRef-RootPackage"],
+        "packages": packages,
+        "relationships": relationships,
+    }
+
+
+def spdx3() -> dict[str, Any]:
+    graph: list[dict[str, Any]] = [
+        {"type": "CreationInfo", "@id": "_:creationinfo", "specVersion": "3.0.1"},
+        {
+            "type": "Organization",
+            "spdxId": "SPDXRef-Organization-Microsoft",
+            "name": "Organization: Microsoft",
+            "creationInfo": "_:creationinfo",
+        },
+        {
+            "type": "Organization",
+            "spdxId": "SPDXRef-Organization-NOASSERTION",
+            "name": "NOASSERTION",
+            "creationInfo": "_:creationinfo",
+        },
+    ]
+    for key, name, version, supplier, purl in PACKAGES:
+        org = "Microsoft" if "Microsoft" in supplier else "NOASSERTION"
+        package: dict[str, Any] = {
+            "type": "software_Package",
+            "spdxId": f"SPDXRef-{key}",
+            "name": name,
+            "software_packageVersion": version,
+            "suppliedBy": f"SPDXRef-Organization-{org}",
+            "software_downloadLocation": "NOASSERTION",
+            "creationInfo": "_:creationinfo",
+        }
+        if purl:
+            package["externalIdentifier"] = [
+                {
+                    "type": "ExternalIdentifier",
+                    "externalIdentifierType": "packageUrl",
+                    "identifier": purl,
+                }
+            ]
+        graph.append(package)
+    for n, (a, b) in enumerate(DEPENDS):
+        graph.append(
+            {
+                "type": "Relationship",
+                "spdxId": f"SPDXRef-Relationship-{n}",
+                "from": f"SPDXRef-{a}",
+                "to": [f"SPDXRef-{b}"],
+                "relationshipType": "DEPENDS_ON",
+                "creationInfo": "_:creationinfo",
+            }
+        )
+    graph.append(
+        {
+            "type": "Relationship",
+            "spdxId": "SPDXRef-Relationship-describes",
+            "from": "SPDXRef-DOCUMENT",
+            "to": ["SPDXRef-RootPackage"],
+            "relationshipType": "DESCRIBES",
+            "creationInfo": "_:creationinfo",
+        }
+    )
+    graph.append(
+        {
+            "type": "SpdxDocument",
+            "spdxId": "SPDXRef-DOCUMENT",
+            "name": "contoso-app 1.0.0",
+            "creationInfo": "_:creationinfo",
+        }
+    )
+    return {"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}
+
+
+def imported(tmp_path: Path, name: str, document: dict[str, Any]) -> dict[str, Any]:
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    data, _ = import_bom(path, system_name=None, home="FR")
+    return data
+
+
+def score(data: dict[str, Any], name: str) -> float:
+    loaded = load_back(data, "", as_json=True, name=name)
+    return audit_of(loaded).overall.score
+
+
+def test_sbom_tool_spdx22_and_spdx3_give_the_same_inventory_and_score(tmp_path: Path) -> None:
+    two = imported(tmp_path, "app.spdx.json", spdx22())
+    three = imported(tmp_path, "app.spdx3.json", spdx3())
+    assert two == three
+    app = next(c for c in three["components"] if c["name"] == "contoso-app")
+    assert app["kind"] == "application"
+    assert app["supplier"] == "microsoft"
+    assert app["uses"] == ["newtonsoft.json", "left-pad"]
+    assert three["system"]["entrypoints"] == ["contoso-app"]
+    left_pad = next(c for c in three["components"] if c["name"] == "left-pad")
+    assert "supplier" not in left_pad  # NOASSERTION is unknown, not an organization
+    assert "organizations" not in three
+    assert score(two, "two.json") == score(three, "three.json")
+
+
+def test_noassertion_is_unknown_in_cyclonedx_too(tmp_path: Path) -> None:
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [
+            {
+                "type": "library",
+                "bom-ref": "a",
+                "name": "a",
+                "supplier": {"name": "NOASSERTION"},
+                "licenses": [{"license": {"name": "NOASSERTION"}}],
+            }
+        ],
+    }
+    data = imported(tmp_path, "bom.cdx.json", bom)
+    assert data["components"] == [{"id": "a", "kind": "library", "name": "a"}]
+    assert "organizations" not in data
+
+
+def test_spdx3_reverse_spdx2_spelling_swaps_the_ends(tmp_path: Path) -> None:
+    document = spdx3()
+    for element in document["@graph"]:
+        if element.get("relationshipType") == "DEPENDS_ON":
+            element["relationshipType"] = "DEPENDENCY_OF"
+            element["from"], element["to"] = element["to"][0], [element["from"]]
+    assert imported(tmp_path, "app.spdx3.json", document) == imported(
+        tmp_path, "app.spdx.json", spdx22()
+    )
