@@ -198,3 +198,118 @@ def test_spdx3_reverse_spdx2_spelling_swaps_the_ends(tmp_path: Path) -> None:
     assert imported(tmp_path, "app.spdx3.json", document) == imported(
         tmp_path, "app.spdx.json", spdx22()
     )
+
+
+# A trivy filesystem scan of a small Python project: the scanned directory, the lock file
+# trivy found in it, and the packages of that file.
+LIBS = [("requests", "2.32.3"), ("urllib3", "2.2.3")]
+
+
+def trivy_cyclonedx() -> dict[str, Any]:
+    purls = [f"pkg:pypi/{name}@{version}" for name, version in LIBS]
+    return {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {
+            "tools": {"components": [{"type": "application", "name": "trivy"}]},
+            "component": {"bom-ref": "root-ref", "type": "application", "name": "myproject"},
+        },
+        "components": [
+            {"bom-ref": "lock-ref", "type": "application", "name": "requirements.txt"},
+            *(
+                {"bom-ref": purl, "type": "library", "name": name, "version": version, "purl": purl}
+                for (name, version), purl in zip(LIBS, purls, strict=True)
+            ),
+        ],
+        "dependencies": [
+            {"ref": "root-ref", "dependsOn": ["lock-ref"]},
+            {"ref": "lock-ref", "dependsOn": purls},
+        ],
+    }
+
+
+def trivy_spdx(*, describe_with: str) -> dict[str, Any]:
+    packages: list[dict[str, Any]] = [
+        {"SPDXID": "SPDXRef-Filesystem-1", "name": "myproject", "primaryPackagePurpose": "SOURCE"},
+        {
+            "SPDXID": "SPDXRef-Application-2",
+            "name": "requirements.txt",
+            "primaryPackagePurpose": "APPLICATION",
+        },
+    ]
+    for n, (name, version) in enumerate(LIBS):
+        packages.append(
+            {
+                "SPDXID": f"SPDXRef-Package-{n}",
+                "name": name,
+                "versionInfo": version,
+                "primaryPackagePurpose": "LIBRARY",
+                "supplier": "NOASSERTION",
+                "externalRefs": [
+                    {
+                        "referenceCategory": "PACKAGE-MANAGER",
+                        "referenceType": "purl",
+                        "referenceLocator": f"pkg:pypi/{name}@{version}",
+                    }
+                ],
+            }
+        )
+    relationships = [
+        {
+            "spdxElementId": "SPDXRef-Filesystem-1",
+            "relationshipType": "CONTAINS",
+            "relatedSpdxElement": "SPDXRef-Application-2",
+        },
+        *(
+            {
+                "spdxElementId": "SPDXRef-Application-2",
+                "relationshipType": "CONTAINS",
+                "relatedSpdxElement": f"SPDXRef-Package-{n}",
+            }
+            for n in range(len(LIBS))
+        ),
+    ]
+    document: dict[str, Any] = {
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "myproject",
+        "packages": packages,
+        "relationships": relationships,
+    }
+    if describe_with == "relationship":
+        relationships.insert(
+            0,
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-Filesystem-1",
+            },
+        )
+    else:
+        document["documentDescribes"] = ["SPDXRef-Filesystem-1"]
+    return document
+
+
+def test_trivy_scan_as_cyclonedx_and_spdx_has_the_same_root_and_score(tmp_path: Path) -> None:
+    cdx = imported(tmp_path, "scan.cdx.json", trivy_cyclonedx())
+    for describe_with in ("relationship", "documentDescribes"):
+        spdx = imported(tmp_path, "scan.spdx.json", trivy_spdx(describe_with=describe_with))
+        assert spdx["system"] == cdx["system"]
+        assert spdx["system"]["entrypoints"] == ["myproject"]
+        root = next(c for c in spdx["components"] if c["id"] == "myproject")
+        assert root["kind"] == "application"
+        assert spdx == cdx
+        assert score(spdx, "spdx.json") == score(cdx, "cdx.json")
+
+
+def test_spdx3_root_element_and_describes_give_the_same_root(tmp_path: Path) -> None:
+    document = spdx3()
+    graph = document["@graph"]
+    graph[:] = [e for e in graph if e.get("relationshipType") != "DESCRIBES"]
+    graph[-1]["rootElement"] = ["SPDXRef-RootPackage"]
+    assert imported(tmp_path, "root.spdx3.json", document) == imported(
+        tmp_path, "app.spdx.json", spdx22()
+    )
+    graph[-1].pop("rootElement")
+    no_root = imported(tmp_path, "none.spdx3.json", document)
+    assert next(c for c in no_root["components"] if c["name"] == "contoso-app")["kind"] == "library"

@@ -124,6 +124,19 @@ class Assembled:
     inferred_count: int
 
 
+# What a BOM says the software it describes is, in any format's spelling (CycloneDX type,
+# SPDX 2 primaryPackagePurpose, SPDX 3 software_primaryPurpose), when that software is the
+# system's own application: a scan of an application, of its source tree, or of its image.
+_ROOT_APPLICATION = frozenset({"", "application", "container", "source", "install"})
+
+
+def describe_as_application(root: Item, written_type: str | None) -> None:
+    """Make the software a BOM describes the application, the same way in every format."""
+    if root.kind is Kind.LIBRARY and (written_type or "").casefold() in _ROOT_APPLICATION:
+        root.kind = Kind.APPLICATION
+        root.inferred.pop("kind", None)
+
+
 def relation_for(source: Kind, target: Kind) -> Relation:
     """The typed relation a plain dependency stands for, from the kinds at its ends."""
     if target is Kind.SERVICE:

@@ -23,7 +23,14 @@ from urllib.parse import unquote, urlsplit
 
 from sovcheck.importers.cyclonedx import as_list, text
 from sovcheck.importers.infer import parse_purl, purl_kind
-from sovcheck.importers.mapping import Bom, Item, Link, Party, combine_licenses
+from sovcheck.importers.mapping import (
+    Bom,
+    Item,
+    Link,
+    Party,
+    combine_licenses,
+    describe_as_application,
+)
 from sovcheck.model.inventory import Classification, Kind, Relation
 
 _UNSET = frozenset({"NOASSERTION", "NONE", ""})
@@ -130,10 +137,7 @@ def read_spdx2(data: dict[str, Any], *, encoding: str = "JSON") -> Bom:
     package_roots = [r for r in dict.fromkeys(roots) if r in items]
     for key in package_roots[:1]:
         root = items[key]
-        purpose = (text(root.facts.pop("_purpose", None)) or "").upper()
-        if root.kind is Kind.LIBRARY and purpose in {"", "APPLICATION", "CONTAINER"}:
-            root.kind = Kind.APPLICATION
-            root.inferred.pop("kind", None)
+        describe_as_application(root, text(root.facts.pop("_purpose", None)))
     for item in items.values():
         item.facts.pop("_purpose", None)
     return Bom(
@@ -402,10 +406,9 @@ class _Spdx3:
         roots = [r for r in self.roots(rels.described) if r in items]
         if roots:
             root = items[roots[0]]
-            purpose = text(self.elements[roots[0]].get("software_primaryPurpose")) or ""
-            if root.kind is Kind.LIBRARY and purpose in {"", "application", "container"}:
-                root.kind = Kind.APPLICATION
-                root.inferred.pop("kind", None)
+            describe_as_application(
+                root, text(self.elements[roots[0]].get("software_primaryPurpose"))
+            )
         return Bom(
             format="SPDX",
             version=version,
