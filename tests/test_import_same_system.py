@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sovcheck.importers import import_bom
-from tests.test_import_bom import audit_of, load_back
+from tests.test_import_bom import TODAY, audit_of, load_back
 
 # A small system as Microsoft's sbom-tool describes it: the root package, two packages it
 # depends on, suppliers written as "Organization: ..." and NOASSERTION where nothing is known.
@@ -313,3 +313,55 @@ def test_spdx3_root_element_and_describes_give_the_same_root(tmp_path: Path) -> 
     graph[-1].pop("rootElement")
     no_root = imported(tmp_path, "none.spdx3.json", document)
     assert next(c for c in no_root["components"] if c["name"] == "contoso-app")["kind"] == "library"
+
+
+def test_trove_classifier_is_mapped_and_an_unknown_licence_name_stays_unknown(
+    tmp_path: Path,
+) -> None:
+    from sovcheck.model.report import Status
+
+    def library(name: str, licence: str) -> dict[str, Any]:
+        return {
+            "type": "library",
+            "bom-ref": name,
+            "name": name,
+            "purl": f"pkg:pypi/{name}@1.0",
+            "licenses": [{"license": {"name": licence}}],
+        }
+
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": {"type": "application", "bom-ref": "app", "name": "app"}},
+        "components": [
+            library("apachelib", "License :: OSI Approved :: Apache Software License"),
+            library("mitlib", "License :: OSI Approved :: MIT License"),
+            library("acmelib", "Acme Corporation Licence"),
+        ],
+    }
+    data = imported(tmp_path, "bom.cdx.json", bom)
+    by_name = {c["name"]: c for c in data["components"]}
+    assert by_name["apachelib"]["license"] == "Apache-1.1 OR Apache-2.0"
+    assert by_name["apachelib"]["inferred"]["license"] == (
+        "trove classifier 'License :: OSI Approved :: Apache Software License' read as "
+        "Apache-1.1 OR Apache-2.0 (the classifier names no version: any of these)"
+    )
+    assert by_name["mitlib"]["license"] == "MIT"
+    assert "license" not in by_name["acmelib"]
+    assert by_name["acmelib"]["notes"] == (
+        "Licence stated as 'Acme Corporation Licence': not an SPDX licence, so left unknown."
+    )
+    from sovcheck.audit import AuditOptions, run_audit
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.load.rubric import load_rubric
+
+    report = run_audit(
+        load_back(data, "", as_json=True, name="bom.json"),
+        load_rubric("default"),
+        builtin_catalog(),
+        AuditOptions(today=TODAY, include_passed=True),
+    )
+    ec003 = {f.component: f.status for f in report.findings if f.rule == "EC-003"}
+    assert ec003["apachelib"] is Status.PASS
+    assert ec003["mitlib"] is Status.PASS
+    assert ec003["acmelib"] is Status.UNKNOWN

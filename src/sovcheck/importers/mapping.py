@@ -24,6 +24,7 @@ from sovcheck.importers.infer import (
     slug,
     url_host,
 )
+from sovcheck.importers.licences import is_spdx_expression, normalize_licences, split_and
 from sovcheck.model.inventory import KIND_FIELDS, Classification, Kind, Relation
 
 # The field order of a component in the inventory format; relations come last.
@@ -369,7 +370,7 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     if supplier is not None:
         values["supplier"] = supplier
     if item.license:
-        values["license"] = item.license
+        _licence(item, values)
     values.update(item.facts)
     if item.kind is Kind.MODEL and "weights" not in values:
         how = _open_weights(item, purl)
@@ -377,6 +378,8 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
             values["weights"] = "open"
             item.inferred["weights"] = how
     notes = [n for n in item.notes if n]
+    if "_licence_unknown" in values:
+        notes.insert(0, values.pop("_licence_unknown"))
     if notes:
         text = " ".join(" ".join(n.split()) for n in notes)
         values["notes"] = text if len(text) <= NOTES_LIMIT else text[: NOTES_LIMIT - 1] + "…"
@@ -389,6 +392,25 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     if item.inferred:
         values["inferred"] = dict(sorted(item.inferred.items()))
     return {k: values[k] for k in COMPONENT_FIELDS if k in values}
+
+
+def _licence(item: Item, values: dict[str, Any]) -> None:
+    """The component's licence as an SPDX expression; a trove classifier mapped (and
+    marked), a name that is no SPDX licence left unknown and kept in the notes."""
+    assert item.license is not None
+    if is_spdx_expression(item.license):
+        values["license"] = item.license
+        return
+    found = normalize_licences(split_and(item.license))
+    if found.expression:
+        values["license"] = found.expression
+    if found.how:
+        item.inferred["license"] = found.how
+    if found.unknown:
+        names = ", ".join(f"'{n}'" for n in found.unknown)
+        values["_licence_unknown"] = (
+            f"Licence stated as {names}: not an SPDX licence, so left unknown."
+        )
 
 
 def _open_weights(item: Item, purl: Purl | None) -> str | None:
