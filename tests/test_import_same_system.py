@@ -365,3 +365,15 @@ def test_trove_classifier_is_mapped_and_an_unknown_licence_name_stays_unknown(
     assert ec003["apachelib"] is Status.PASS
     assert ec003["mitlib"] is Status.PASS
     assert ec003["acmelib"] is Status.UNKNOWN
+
+
+def test_text_encodings_with_a_byte_order_mark_import_alike(tmp_path: Path) -> None:
+    text = json.dumps(spdx22())
+    expected = imported(tmp_path, "plain.spdx.json", spdx22())
+    for encoding in ("utf-8-sig", "utf-16", "utf-16-be", "utf-32", "utf-32-be"):
+        raw = text.encode(encoding)
+        if encoding in {"utf-16-be", "utf-32-be"}:
+            raw = "\ufeff".encode(encoding) + raw
+        path = tmp_path / f"{encoding}.spdx.json"
+        path.write_bytes(raw)
+        assert import_bom(path, system_name=None, home="FR")[0] == expected, encoding
