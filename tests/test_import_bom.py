@@ -292,7 +292,7 @@ def test_xml_entities_are_refused() -> None:
         (b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", "lists no component or service"),
         (b"just text", "not a BOM sovcheck reads"),
         (b'{"bomFormat": "CycloneDX", "specVersion": "1.6"}', "lists no component or service"),
-        (b"\xff\xfe{}", "not valid UTF-8"),
+        (b"{\xc3\x28}", "not valid UTF-8"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:

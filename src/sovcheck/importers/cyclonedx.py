@@ -30,6 +30,7 @@ from sovcheck.importers.mapping import (
     Party,
     classification_of,
     combine_licenses,
+    describe_as_application,
 )
 from sovcheck.model.inventory import Classification, Connectivity, Kind, Relation
 
@@ -143,8 +144,6 @@ class _Reader:
             else:
                 kind, how = Kind.LIBRARY, "no known component type; taken as a software dependency"
             inferred["kind"] = how
-        if root and cdx_type == "application":
-            kind = Kind.APPLICATION
         item = Item(
             key=key,
             kind=kind,
@@ -154,6 +153,8 @@ class _Reader:
             license=licenses(obj.get("licenses")),
             inferred=inferred,
         )
+        if root:
+            describe_as_application(item, cdx_type)
         for role, field in (
             ("supplier", "supplier"),
             ("manufacturer", "manufacturer"),

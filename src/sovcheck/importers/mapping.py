@@ -24,6 +24,7 @@ from sovcheck.importers.infer import (
     slug,
     url_host,
 )
+from sovcheck.importers.licences import is_spdx_expression, normalize_licences, split_and
 from sovcheck.model.inventory import KIND_FIELDS, Classification, Kind, Relation
 
 # The field order of a component in the inventory format; relations come last.
@@ -124,6 +125,19 @@ class Assembled:
     inferred_count: int
 
 
+# What a BOM says the software it describes is, in any format's spelling (CycloneDX type,
+# SPDX 2 primaryPackagePurpose, SPDX 3 software_primaryPurpose), when that software is the
+# system's own application: a scan of an application, of its source tree, or of its image.
+_ROOT_APPLICATION = frozenset({"", "application", "container", "source", "install"})
+
+
+def describe_as_application(root: Item, written_type: str | None) -> None:
+    """Make the software a BOM describes the application, the same way in every format."""
+    if root.kind is Kind.LIBRARY and (written_type or "").casefold() in _ROOT_APPLICATION:
+        root.kind = Kind.APPLICATION
+        root.inferred.pop("kind", None)
+
+
 def relation_for(source: Kind, target: Kind) -> Relation:
     """The typed relation a plain dependency stands for, from the kinds at its ends."""
     if target is Kind.SERVICE:
@@ -149,9 +163,18 @@ def classification_of(text: str) -> Classification | None:
     return _CLASSIFICATIONS.get(text.strip().casefold())
 
 
+# SPDX's words for "not known" and "none stated", which every format's producers write.
+UNSET = frozenset({"NOASSERTION", "NONE"})
+
+
+def is_unset(value: str | None) -> bool:
+    """Whether ``value`` says nothing: empty, NOASSERTION or NONE (unknown, in any format)."""
+    return value is None or not value.strip() or value.strip().upper() in UNSET
+
+
 def combine_licenses(parts: list[str]) -> str | None:
     """One licence text: an SPDX expression where the parts are ids or expressions."""
-    unique = list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+    unique = list(dict.fromkeys(p.strip() for p in parts if not is_unset(p)))
     if not unique:
         return None
     if len(unique) == 1:
@@ -170,6 +193,8 @@ class _Organizations:
 
     def resolve(self, party: Party, hf_in_purl: str | None) -> tuple[str, str | None] | None:
         """Organization id for ``party`` and how it was matched to the catalog (if it was)."""
+        if is_unset(party.name):
+            party = Party(None, party.role, party.urls, party.country, party.person)
         if party.name:
             org = self.index.match_name(party.name)
             if org is not None:
@@ -345,7 +370,7 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     if supplier is not None:
         values["supplier"] = supplier
     if item.license:
-        values["license"] = item.license
+        _licence(item, values)
     values.update(item.facts)
     if item.kind is Kind.MODEL and "weights" not in values:
         how = _open_weights(item, purl)
@@ -353,6 +378,8 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
             values["weights"] = "open"
             item.inferred["weights"] = how
     notes = [n for n in item.notes if n]
+    if "_licence_unknown" in values:
+        notes.insert(0, values.pop("_licence_unknown"))
     if notes:
         text = " ".join(" ".join(n.split()) for n in notes)
         values["notes"] = text if len(text) <= NOTES_LIMIT else text[: NOTES_LIMIT - 1] + "…"
@@ -365,6 +392,25 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     if item.inferred:
         values["inferred"] = dict(sorted(item.inferred.items()))
     return {k: values[k] for k in COMPONENT_FIELDS if k in values}
+
+
+def _licence(item: Item, values: dict[str, Any]) -> None:
+    """The component's licence as an SPDX expression; a trove classifier mapped (and
+    marked), a name that is no SPDX licence left unknown and kept in the notes."""
+    assert item.license is not None
+    if is_spdx_expression(item.license):
+        values["license"] = item.license
+        return
+    found = normalize_licences(split_and(item.license))
+    if found.expression:
+        values["license"] = found.expression
+    if found.how:
+        item.inferred["license"] = found.how
+    if found.unknown:
+        names = ", ".join(f"'{n}'" for n in found.unknown)
+        values["_licence_unknown"] = (
+            f"Licence stated as {names}: not an SPDX licence, so left unknown."
+        )
 
 
 def _open_weights(item: Item, purl: Purl | None) -> str | None:

@@ -14,14 +14,23 @@ on that dataset, and no data of the system flows into it; the header counts them
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, deque
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sovcheck.importers.cyclonedx import as_list, text
 from sovcheck.importers.infer import parse_purl, purl_kind
-from sovcheck.importers.mapping import Bom, Item, Link, Party, combine_licenses
+from sovcheck.importers.mapping import (
+    Bom,
+    Item,
+    Link,
+    Party,
+    combine_licenses,
+    describe_as_application,
+)
 from sovcheck.model.inventory import Classification, Kind, Relation
 
 _UNSET = frozenset({"NOASSERTION", "NONE", ""})
@@ -128,10 +137,7 @@ def read_spdx2(data: dict[str, Any], *, encoding: str = "JSON") -> Bom:
     package_roots = [r for r in dict.fromkeys(roots) if r in items]
     for key in package_roots[:1]:
         root = items[key]
-        purpose = (text(root.facts.pop("_purpose", None)) or "").upper()
-        if root.kind is Kind.LIBRARY and purpose in {"", "APPLICATION", "CONTAINER"}:
-            root.kind = Kind.APPLICATION
-            root.inferred.pop("kind", None)
+        describe_as_application(root, text(root.facts.pop("_purpose", None)))
     for item in items.values():
         item.facts.pop("_purpose", None)
     return Bom(
@@ -211,6 +217,7 @@ _SPDX3_PACKAGES = {
 _SPDX3_LINKS = frozenset(
     {"dependsOn", "hasDynamicLink", "hasStaticLink", "hasPrerequisite", "hasProvidedDependency"}
 )
+_DOCUMENTS = frozenset({"SpdxDocument", "software_Sbom", "Bom"})
 _NOT_RUNTIME_SCOPES = frozenset({"test", "development"})
 # Traffic Light Protocol levels of dataset_confidentialityLevel.
 _CONFIDENTIALITY = {
@@ -231,8 +238,32 @@ def _type(element: dict[str, Any]) -> str:
     return raw
 
 
+def _relationship_type(written: str) -> tuple[str, bool]:
+    """The SPDX 3 relationship type ``written`` stands for, and whether it runs backwards.
+
+    Producers such as sbom-tool write SPDX 3 relationships with SPDX 2 spellings
+    (``DEPENDS_ON``, ``CONTAINS``, ``DESCRIBES``); they mean SPDX 3's ``dependsOn`` and so on.
+    The SPDX 2 reverse types (``DEPENDENCY_OF``) are read with their ends swapped.
+    """
+    if not written.isupper():
+        return written, False
+    forward = _SPDX2_LINKS.get(written, True)
+    if not forward:
+        written = "CONTAINS" if written == "CONTAINED_BY" else "DEPENDS_ON"
+    words = written.lower().split("_")
+    return words[0] + "".join(w.capitalize() for w in words[1:]), not forward
+
+
 def _id(element: dict[str, Any]) -> str | None:
     return text(element.get("spdxId")) or text(element.get("@id"))
+
+
+@dataclass
+class _Relationships:
+    contains: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    licenses: dict[str, dict[str, list[str]]] = dataclasses.field(default_factory=dict)
+    not_runtime: set[str] = dataclasses.field(default_factory=set)
+    described: list[str] = dataclasses.field(default_factory=list)  # targets of "describes"
 
 
 class _Spdx3:
@@ -260,9 +291,15 @@ class _Spdx3:
         if not name and iri:
             segments = [s for s in urlsplit(iri).path.split("/") if s]
             name = unquote(segments[-1]) if segments else None
+        person = _type(element) == "Person"
+        if name:
+            # sbom-tool names agents the SPDX 2 way: "Organization: Microsoft", "NOASSERTION".
+            written = _actor(name, role)
+            name = written.name if written else None
+            person = person or bool(written and written.person)
         if not name and not urls:
             return None
-        return Party(name, role, tuple(urls), person=_type(element) == "Person")
+        return Party(name, role, tuple(urls), person=person)
 
     def license_text(self, ref: str) -> str | None:
         element = self.elements.get(ref)
@@ -340,36 +377,19 @@ class _Spdx3:
             kind = _type(element)
             if kind in _SPDX3_PACKAGES:
                 items[key] = self.package(key, element, _SPDX3_PACKAGES[kind])
-        contains: dict[str, list[str]] = {}
-        licenses: dict[str, dict[str, list[str]]] = {}
-        not_runtime: set[str] = set()
+        rels = _Relationships()
+        contains, licenses, not_runtime = rels.contains, rels.licenses, rels.not_runtime
         for element in self.elements.values():
             if not _type(element).endswith("Relationship"):
                 continue
-            rel = text(element.get("relationshipType")) or ""
+            rel, backwards = _relationship_type(text(element.get("relationshipType")) or "")
             source = text(element.get("from"))
             targets = [t for t in (text(x) for x in as_list(element.get("to"))) if t]
             if not source:
                 continue
-            if rel in {"hasConcludedLicense", "hasDeclaredLicense"}:
-                licenses.setdefault(source, {}).setdefault(rel, []).extend(targets)
-            elif rel == "contains":
-                contains.setdefault(source, []).extend(targets)
-            elif rel == "testedOn":
-                self.skipped["testedOn relationship (not imported)"] += 1
-                not_runtime.update(targets)
-            elif rel in _SPDX3_LINKS or rel == "trainedOn":
-                if text(element.get("scope")) in _NOT_RUNTIME_SCOPES:
-                    self.skipped[f"{rel} relationship scoped to test or development"] += 1
-                    not_runtime.update(targets)
-                    continue
-                if source not in items:
-                    self.skipped["relationship from something that is not a package"] += 1
-                    continue
-                relation = Relation.TRAINED_ON if rel == "trainedOn" else None
-                for target in targets:
-                    if target in items or target not in self.elements:
-                        items[source].links.append(Link(target, relation))
+            ends = [(t, [source]) for t in targets] if backwards else [(source, targets)]
+            for source, targets in ends:
+                self.relationship(rel, source, targets, element, items, rels)
         for key, item in items.items():
             for target in _contained_packages(key, contains, items):
                 item.links.append(Link(target))
@@ -383,13 +403,12 @@ class _Spdx3:
             if key in items:
                 # Only tested on or a development dependency: not attached to the root.
                 items[key].standalone = True
-        roots = [r for r in self.roots() if r in items]
+        roots = [r for r in self.roots(rels.described) if r in items]
         if roots:
             root = items[roots[0]]
-            purpose = text(self.elements[roots[0]].get("software_primaryPurpose")) or ""
-            if root.kind is Kind.LIBRARY and purpose in {"", "application", "container"}:
-                root.kind = Kind.APPLICATION
-                root.inferred.pop("kind", None)
+            describe_as_application(
+                root, text(self.elements[roots[0]].get("software_primaryPurpose"))
+            )
         return Bom(
             format="SPDX",
             version=version,
@@ -400,10 +419,44 @@ class _Spdx3:
             skipped=self.skipped,
         )
 
-    def roots(self) -> list[str]:
-        """Root elements of the document, through the SBOMs it holds."""
+    def relationship(
+        self,
+        rel: str,
+        source: str,
+        targets: list[str],
+        element: dict[str, Any],
+        items: dict[str, Item],
+        found: _Relationships,
+    ) -> None:
+        if rel in {"hasConcludedLicense", "hasDeclaredLicense"}:
+            found.licenses.setdefault(source, {}).setdefault(rel, []).extend(targets)
+        elif rel == "contains":
+            found.contains.setdefault(source, []).extend(targets)
+        elif rel == "describes":
+            if _type(self.elements.get(source, {})) in _DOCUMENTS:
+                found.described.extend(targets)
+        elif rel == "testedOn":
+            self.skipped["testedOn relationship (not imported)"] += 1
+            found.not_runtime.update(targets)
+        elif rel in _SPDX3_LINKS or rel == "trainedOn":
+            if text(element.get("scope")) in _NOT_RUNTIME_SCOPES:
+                self.skipped[f"{rel} relationship scoped to test or development"] += 1
+                found.not_runtime.update(targets)
+                return
+            if source not in items:
+                self.skipped["relationship from something that is not a package"] += 1
+                return
+            relation = Relation.TRAINED_ON if rel == "trainedOn" else None
+            for target in targets:
+                if target in items or target not in self.elements:
+                    items[source].links.append(Link(target, relation))
+
+    def roots(self, described: list[str]) -> list[str]:
+        """Root elements of the document, through the SBOMs it holds, then what a
+        document or SBOM ``describes`` (the SPDX 2 way, which some producers keep)."""
         found: list[str] = []
         queue = deque(key for key, e in self.elements.items() if _type(e) == "SpdxDocument")
+        queue.extend(described)
         seen: set[str] = set()
         while queue:
             key = queue.popleft()

@@ -140,8 +140,49 @@ def parse_document(raw: bytes, name: str, *, as_json: bool) -> Document:
     return Document(path=name, data=data, source_map=smap, sha256=digest, text=text)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
 def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 text of ``raw``; binary or non-UTF-8 content is an input error with a position."""
+    """The text of ``raw``: UTF-8 (with or without a byte-order mark), or UTF-16 or UTF-32
+    with one (valid JSON, RFC 8259 §8.1 readers may accept); binary or undecodable content
+    is an input error with a position."""
+    for mark, encoding in _BOMS:
+        if raw.startswith(mark):
+            try:
+                text = raw[len(mark) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                decoded = raw[len(mark) : len(mark) + exc.start].decode(encoding, "replace")
+                line = decoded.count("\n") + 1
+                column = len(decoded) - (decoded.rfind("\n") + 1) + 1
+                raise InputError(
+                    [
+                        Problem(
+                            Location(name, line, column),
+                            f"not valid {encoding.upper()[:6]} text after its byte-order "
+                            "mark; save the file as UTF-8",
+                        )
+                    ]
+                ) from None
+            nul = text.find("\x00", 0, 8192)
+            if nul >= 0:
+                line = text.count("\n", 0, nul) + 1
+                column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+                raise InputError(
+                    [
+                        Problem(
+                            Location(name, line, column),
+                            "this is a binary file, not YAML or JSON text",
+                        )
+                    ]
+                )
+            return text
     nul = raw.find(b"\x00", 0, 8192)
     if nul >= 0:
         loc = _byte_location(raw, nul, name)
