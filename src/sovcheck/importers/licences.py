@@ -111,7 +111,8 @@ def normalize_licences(parts: list[str]) -> Licence:
     unknown: list[str] = []
     for part in dict.fromkeys(p.strip() for p in parts if p.strip()):
         if is_spdx_expression(part):
-            kept.append(part)
+            # "(A OR B)" and "A OR B" are one licence: formats differ in the parentheses
+            kept.append(unwrap(part))
             continue
         spdx = trove_to_spdx(part)
         if spdx is not None:
@@ -146,10 +147,11 @@ def split_and(text: str) -> list[str]:
             parts.append(text[start : match.start()])
             start = match.end()
     parts.append(text[start:])
-    return [_unwrap(p.strip()) for p in parts if p.strip()]
+    return [unwrap(p.strip()) for p in parts if p.strip()]
 
 
-def _unwrap(part: str) -> str:
+def unwrap(part: str) -> str:
+    """``part`` without parentheses that enclose it whole."""
     if part.startswith("(") and part.endswith(")"):
         depth = 0
         for i, char in enumerate(part):

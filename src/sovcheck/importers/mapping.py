@@ -24,7 +24,12 @@ from sovcheck.importers.infer import (
     slug,
     url_host,
 )
-from sovcheck.importers.licences import is_spdx_expression, normalize_licences, split_and
+from sovcheck.importers.licences import (
+    is_spdx_expression,
+    normalize_licences,
+    split_and,
+    unwrap,
+)
 from sovcheck.model.inventory import KIND_FIELDS, Classification, Kind, Relation
 
 # The field order of a component in the inventory format; relations come last.
@@ -399,7 +404,8 @@ def _licence(item: Item, values: dict[str, Any]) -> None:
     marked), a name that is no SPDX licence left unknown and kept in the notes."""
     assert item.license is not None
     if is_spdx_expression(item.license):
-        values["license"] = item.license
+        # "(A OR B)" and "A OR B" are one licence: formats differ in the parentheses
+        values["license"] = unwrap(item.license)
         return
     found = normalize_licences(split_and(item.license))
     if found.expression:
