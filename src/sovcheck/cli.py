@@ -1270,40 +1270,40 @@ def portfolio(
                 aggregate.add(result)
             _progress(f"audited {done:,} of {len(paths):,} inventories", quiet)
         _progress("", quiet)
-    result_report = aggregate.report(
+    run = aggregate.report(
         tool_version=__version__,
         rubric=rubric_name,
         today=day,
         targets=targets,
         history=history,
     )
-    for error in result_report.errors:
+    for error in run.report.errors:
         for line in error.problems:
             sys.stderr.write(f"{line}\n")
+    chunks: Iterable[str]
     if output_format is PortfolioFormat.TABLE:
         layout = (
             stdout_layout(color, os.environ, sys.stdout)
             if output is None
             else file_layout(os.environ)
         )
-        text = portfolio_render.render_table(
-            result_report, width=layout.width, colour=layout.colour
-        )
+        chunks = [portfolio_render.render_table(run, width=layout.width, colour=layout.colour)]
     elif output_format is PortfolioFormat.JSON:
-        text = portfolio_render.render_json(result_report)
+        chunks = portfolio_render.render_json(run)
     elif output_format is PortfolioFormat.CSV:
-        text = portfolio_render.render_csv(result_report)
+        chunks = [portfolio_render.render_csv(run)]
     elif output_format is PortfolioFormat.HTML:
-        text = portfolio_html.render_html(result_report)
+        chunks = portfolio_html.render_html(run)
     else:
         assert_never(output_format)
     if output is None:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
     else:
-        write_atomically(output, text, inputs)
-    if result_report.errors:
+        write_atomically(output, (c.encode("utf-8") for c in chunks), inputs)
+    if run.report.errors:
         raise typer.Exit(2)
-    raise typer.Exit(0 if result_report.passed else 1)
+    raise typer.Exit(0 if run.passed else 1)
 
 
 def _load_portfolio(path: Path) -> portfolio_aggregate.PortfolioReport:

@@ -8,10 +8,12 @@ summaries, so merging shards (``--merge``) is re-aggregating their systems.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -227,18 +229,50 @@ def _optional_share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+@dataclass(frozen=True)
+class PortfolioRun:
+    """A portfolio's answers (``report``, whose ``systems`` is left empty) and its systems:
+    ``rows`` in memory, each without its findings and with only its foreign-controlled
+    dependencies, and ``summaries()``, the whole summaries read back one at a time."""
+
+    report: PortfolioReport
+    rows: tuple[SystemSummary, ...]
+    summaries: Callable[[], Iterator[SystemSummary]]
+
+    @property
+    def passed(self) -> bool:
+        return self.report.passed
+
+
 class Aggregate:
-    """Add systems (and bad inventories) as they come; ``report`` computes the answers."""
+    """Add systems (and bad inventories) as they come; ``report`` computes the answers.
+
+    Memory holds one small row per system; the whole summaries (their dependencies and
+    findings, most of a summary's size) wait in a temporary file, so that a portfolio of
+    ten thousand systems costs little more than one audit."""
 
     def __init__(self) -> None:
-        self.systems: list[SystemSummary] = []
+        self.rows: list[SystemSummary] = []
         self.errors: list[BadInventory] = []
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the aggregate)
+        self._index: list[tuple[str, int, int]] = []
 
     def add(self, system: SystemSummary) -> None:
-        self.systems.append(system)
+        data = system.model_dump_json().encode("utf-8")
+        offset = self._spool.seek(0, io.SEEK_END)
+        self._spool.write(data)
+        self._index.append((system.path, offset, len(data)))
+        foreign = tuple(d for d in system.dependencies if d.control == "foreign")
+        self.rows.append(system.model_copy(update={"findings": (), "dependencies": foreign}))
 
     def add_error(self, error: BadInventory) -> None:
         self.errors.append(error)
+
+    def summaries(self) -> Iterator[SystemSummary]:
+        """The whole summaries, in path order, read back one at a time."""
+        for _, offset, length in sorted(self._index):
+            self._spool.seek(offset)
+            yield SystemSummary.model_validate_json(self._spool.read(length))
 
     def report(
         self,
@@ -248,27 +282,30 @@ class Aggregate:
         today: dt.date,
         targets: Sequence[Target] = (),
         history: Sequence[PortfolioReport] = (),
-    ) -> PortfolioReport:
-        systems = tuple(sorted(self.systems, key=lambda s: s.path))
+    ) -> PortfolioRun:
+        rows = tuple(sorted(self.rows, key=lambda s: s.path))
+        total = len(rows)
+        restricted = sum(1 for s in rows if s.restricted)
         report = PortfolioReport(
             tool_version=tool_version,
             rubric=rubric,
             today=today.isoformat(),
-            systems=systems,
+            systems=(),
             errors=tuple(sorted(self.errors, key=lambda e: e.path)),
-            organizations=_organizations(systems),
-            countries=_countries(systems),
-            distribution=_distribution(systems),
-            targets=tuple(_target(t, systems, today) for t in targets),
+            organizations=_organizations(self.summaries(), total, restricted),
+            countries=_countries(self.summaries(), total, restricted),
+            distribution=_distribution(rows),
+            targets=tuple(_target(t, rows, today) for t in targets),
         )
         if history:
-            report = report.model_copy(update={"trend": trend([*history, report])})
-        return report
+            current = report.model_copy(update={"systems": rows})
+            report = report.model_copy(update={"trend": trend([*history, current])})
+        return PortfolioRun(report=report, rows=rows, summaries=self.summaries)
 
 
-def _organizations(systems: Sequence[SystemSummary]) -> tuple[OrganizationShare, ...]:
-    total = len(systems)
-    restricted_total = sum(1 for s in systems if s.restricted)
+def _organizations(
+    systems: Iterable[SystemSummary], total: int, restricted_total: int
+) -> tuple[OrganizationShare, ...]:
     counts: dict[str, dict[str, int]] = {}
     spend: dict[str, float] = {}
     controls: dict[str, set[str]] = {}
@@ -314,9 +351,9 @@ def _organizations(systems: Sequence[SystemSummary]) -> tuple[OrganizationShare,
     return tuple(out)
 
 
-def _countries(systems: Sequence[SystemSummary]) -> tuple[CountryShare, ...]:
-    total = len(systems)
-    restricted_total = sum(1 for s in systems if s.restricted)
+def _countries(
+    systems: Iterable[SystemSummary], total: int, restricted_total: int
+) -> tuple[CountryShare, ...]:
     reach: dict[str, int] = {}
     restricted: dict[str, int] = {}
     for system in systems:

@@ -10,9 +10,10 @@ collapsible row. Everything that comes from an inventory is escaped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import escape
 
-from sovcheck.portfolio.aggregate import PortfolioReport
+from sovcheck.portfolio.aggregate import PortfolioReport, PortfolioRun
 from sovcheck.portfolio.summary import SystemSummary
 
 TOP = 15
@@ -36,11 +37,11 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _bars(report: PortfolioReport) -> str:
+def _bars(report: PortfolioReport, total: int) -> str:
     orgs = report.organizations[:TOP]
     if not orgs:
         return "<p>No supplier outside the systems' own organizations.</p>"
-    total = max(len(report.systems), 1)
+    total = max(total, 1)
     width, label, row = 860, 300, 22
     height = row * len(orgs) + 30
     parts = [
@@ -97,11 +98,11 @@ def _levels(report: PortfolioReport) -> str:
     return "".join(parts)
 
 
-def _map(report: PortfolioReport) -> str:
+def _map(run: PortfolioRun) -> str:
     """Countries of the control chains → controlling organizations, weighted by systems."""
-    orgs = report.organizations[:TOP]
+    orgs = run.report.organizations[:TOP]
     pairs: dict[tuple[str, str], int] = {}
-    for system in report.systems:
+    for system in run.summaries():
         for dep in system.dependencies:
             if any(o.organization == dep.organization for o in orgs):
                 for country in dep.countries or ("?",):
@@ -173,8 +174,11 @@ tr.fail td:nth-child(5){color:#c62828;font-weight:bold}svg text{font-size:12px}
 """
 
 
-def render_html(report: PortfolioReport) -> str:
-    n = len(report.systems)
+def render_html(run: PortfolioRun) -> Iterator[str]:
+    """The page in pieces, one per system row at the end (the summaries are read back one
+    at a time)."""
+    report = run.report
+    n = len(run.rows)
     org_rows = "".join(
         f"<tr><td>{_e(o.name)}</td><td>{_e(o.control)}</td><td>{o.systems} ({_pct(o.share)})</td>"
         f"<td>{o.restricted_systems} ({_pct(o.restricted_share)})</td>"
@@ -190,8 +194,7 @@ def render_html(report: PortfolioReport) -> str:
     errors = "".join(
         f"<li><code>{_e(line)}</code></li>" for e in report.errors for line in e.problems
     )
-    systems = "".join(_system_row(s) for s in report.systems)
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>sovcheck portfolio: {n} systems</title><style>{_STYLE}</style></head><body>"
         f"<h1>Portfolio of {n} systems</h1><p>Rubric {_e(report.rubric)}, {_e(report.today)}.</p>"
@@ -203,17 +206,19 @@ def render_html(report: PortfolioReport) -> str:
         )
         + "<h2>Concentration</h2><p>Systems depending on each controlling organization "
         "(pale), and on whose cut-off path it is (dark).</p>"
-        + _bars(report)
+        + _bars(report, n)
         + "<table><tr><th>Organization</th><th>Control</th><th>Systems</th><th>Restricted-data "
         "systems</th><th>Cut-off path</th><th>Single point of failure</th><th>No substitute</th>"
         f"</tr>{org_rows}</table>"
         + "<h2>Dependency map</h2><p>Countries of the control chains and the organizations "
         "they control, by number of systems.</p>"
-        + _map(report)
+        + _map(run)
         + "<h2>Levels</h2>"
         + _levels(report)
         + "<h2>Systems</h2><table><tr><th>System</th><th>Data</th><th>Score</th><th>Level</th>"
-        f"<th>Verdict</th><th>Failing</th><th>Unknown</th></tr>{systems}</table>"
-        + (f"<h2>Not audited</h2><ul>{errors}</ul>" if errors else "")
-        + "</body></html>\n"
+        "<th>Verdict</th><th>Failing</th><th>Unknown</th></tr>"
     )
+    for summary in run.summaries():
+        yield _system_row(summary)
+    yield "</table>" + (f"<h2>Not audited</h2><ul>{errors}</ul>" if errors else "")
+    yield "</body></html>\n"

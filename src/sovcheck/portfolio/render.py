@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
+from collections.abc import Iterator
 from enum import StrEnum
 
 from sovcheck import jsontext
 from sovcheck.formats.termtext import DEFAULT_WIDTH, GREEN, RED, YELLOW, Column, Styled, table
-from sovcheck.portfolio.aggregate import OVERALL, PortfolioReport, TargetResult
+from sovcheck.portfolio.aggregate import OVERALL, PortfolioRun, TargetResult
 
 TOP = 10
 
@@ -33,11 +35,10 @@ def _status(t: TargetResult) -> Styled:
     return Styled.of((t.status, colour))
 
 
-def render_table(
-    report: PortfolioReport, *, width: int = DEFAULT_WIDTH, colour: bool = False
-) -> str:
-    n = len(report.systems)
-    restricted = sum(1 for s in report.systems if s.restricted)
+def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool = False) -> str:
+    report = run.report
+    n = len(run.rows)
+    restricted = sum(1 for s in run.rows if s.restricted)
     out = [
         f"Portfolio of {n} system{'s' * (n != 1)} ({restricted} with restricted or secret "
         f"data), rubric {report.rubric}, {report.today}",
@@ -183,8 +184,23 @@ def render_table(
     return "\n".join(out) + "\n"
 
 
-def render_json(report: PortfolioReport) -> str:
-    return jsontext.dumps(report.model_dump(mode="json"))
+def render_json(run: PortfolioRun) -> Iterator[str]:
+    """The JSON document in pieces: the systems are written one at a time, as
+    ``jsontext.dumps`` of the whole would write them, never all in memory at once."""
+    head = jsontext.dumps(run.report.model_dump(mode="json"))
+    # The top-level key, at two spaces: a string in the data cannot hold a raw newline.
+    before, after = head.split(_SYSTEMS, 1)
+    yield before + '\n  "systems": '
+    first = True
+    for summary in run.summaries():
+        item = jsontext.dumps(summary.model_dump(mode="json")).rstrip("\n")
+        yield ("[\n" if first else ",\n") + textwrap.indent(item, "    ")
+        first = False
+    yield "[]" if first else "\n  ]"
+    yield after
+
+
+_SYSTEMS = '\n  "systems": []'
 
 
 CSV_FIXED = (
@@ -204,16 +220,16 @@ CSV_FIXED = (
 )
 
 
-def render_csv(report: PortfolioReport) -> str:
+def render_csv(run: PortfolioRun) -> str:
     objectives: dict[str, None] = {}
-    for s in report.systems:
+    for s in run.rows:
         objectives.update(dict.fromkeys(s.objectives))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         [*CSV_FIXED, *(f"{o}_{part}" for o in objectives for part in ("score", "level"))]
     )
-    for s in report.systems:
+    for s in run.rows:
         row: list[object] = [
             s.path,
             s.system,
