@@ -463,3 +463,53 @@ def test_report_renders_in_chromium(driver: Any, path: Path, tmp_path: Path) -> 
         assert driver.save_screenshot(str(target))
         driver.set_window_size(1280, 1800)
         assert target.stat().st_size > 10_000
+
+
+PORTFOLIO_SCREENSHOT = ROOT / "docs" / "portfolio-screenshot.png"
+
+
+@pytest.mark.browser
+def test_portfolio_dashboard_renders_in_chromium(driver: Any, tmp_path: Path, cli: Any) -> None:
+    """The example portfolio's dashboard: charts drawn, one row per system, nothing
+    fetched; its screenshot is the README's picture (SOVCHECK_UPDATE_SCREENSHOT=1)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = tmp_path / "portfolio.html"
+    result = cli(
+        "portfolio",
+        "inventories",
+        "examples/portfolio",
+        "--today",
+        "2026-11-23",
+        "--target",
+        "80%:restricted:overall>=L3@2027-12-31",
+        "-f",
+        "html",
+        "-o",
+        page,
+    )
+    assert result.code == 0, result.err
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.set_window_size(1280, 2600)
+    driver.get(page.as_uri())
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg")
+    assert len(charts) == 3  # concentration, dependency map, levels
+    assert all(c.is_displayed() and c.size["width"] > 300 for c in charts)
+    rows = driver.find_elements(By.CSS_SELECTOR, "details > summary")
+    assert len(rows) == 12
+    assert [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []
+    urls = _requests(driver.get_log("performance"), page.as_uri())
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+    target = (
+        PORTFOLIO_SCREENSHOT
+        if os.environ.get("SOVCHECK_UPDATE_SCREENSHOT") == "1"
+        else tmp_path / PORTFOLIO_SCREENSHOT.name
+    )
+    assert driver.save_screenshot(str(target))
+    driver.set_window_size(1280, 1800)
+    assert target.stat().st_size > 10_000
