@@ -176,3 +176,55 @@ def test_cyclonedx_xml_of_other_versions_imports(cli: Cli, tmp_path: Path, versi
     out = _inventory(cli("import", path))
     assert "name: requests" in out
     assert "purl: pkg:pypi/requests@2.31.0" in out
+
+
+@pytest.mark.parametrize(
+    ("cdx_type", "kind", "reason"),
+    [
+        ("platform", "library", "a platform (such as Kubernetes or a runtime): no inventory"),
+        ("operating-system", "library", "an operating system: no inventory kind of its own"),
+        ("container", "library", "a container image: no inventory kind of its own"),
+        ("cryptographic-asset", "library", "a cryptographic asset (a CBOM algorithm"),
+        ("device", "chip", "a hardware device: taken as a chip"),
+        ("library", "library", None),  # a kind of its own: nothing inferred
+    ],
+)
+def test_types_without_a_kind_of_their_own_are_marked_inferred(
+    cli: Cli, tmp_path: Path, cdx_type: str, kind: str, reason: str | None
+) -> None:
+    from ruamel.yaml import YAML
+
+    bom = {**CDX, "components": [{**CDX["components"][0], "type": cdx_type}]}
+    out = _inventory(cli("import", _write(tmp_path / "bom.json", bom)))
+    [component] = [c for c in YAML(typ="safe").load(out)["components"] if c["name"] == "requests"]
+    assert component["kind"] == kind
+    inferred = (component.get("inferred") or {}).get("kind")
+    if reason is None:
+        assert inferred is None
+    else:
+        assert inferred.startswith(reason)
+
+
+def test_an_spdx_operating_system_is_marked_as_cyclonedx_s_is(cli: Cli, tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    spdx = {
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "image",
+        "dataLicense": "CC0-1.0",
+        "documentNamespace": "https://example.invalid/image",
+        "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: test"]},
+        "packages": [
+            {
+                "SPDXID": "SPDXRef-os",
+                "name": "debian",
+                "versionInfo": "12",
+                "downloadLocation": "NOASSERTION",
+                "primaryPackagePurpose": "OPERATING-SYSTEM",
+            }
+        ],
+    }
+    out = _inventory(cli("import", _write(tmp_path / "os.spdx.json", spdx)))
+    [component] = YAML(typ="safe").load(out)["components"]
+    assert component["inferred"]["kind"].startswith("an operating system: no inventory kind")

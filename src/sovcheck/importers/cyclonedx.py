@@ -31,6 +31,7 @@ from sovcheck.importers.mapping import (
     classification_of,
     combine_licenses,
     describe_as_application,
+    kind_reason,
 )
 from sovcheck.model.inventory import Classification, Connectivity, Kind, Relation
 
@@ -137,6 +138,9 @@ class _Reader:
         purl = parse_purl(purl_text) if purl_text else None
         inferred: dict[str, str] = {}
         kind = _TYPE_KINDS.get(cdx_type or "")
+        reason = kind_reason(cdx_type)
+        if reason is not None and not root:
+            inferred["kind"] = reason
         if kind is None:
             from_purl = purl_kind(purl) if purl else None
             if from_purl is not None:

@@ -8,6 +8,7 @@ against the catalog, relation types, entrypoints, and the ``inferred`` marks.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -469,3 +470,30 @@ def _supplier(item: Item, hf_ns: str | None, orgs: _Organizations) -> str | None
             )
             return found[0]
     return None
+
+
+# What a BOM says a component is, where the inventory has no kind of its own for it: the
+# kind it is taken as is an inference, marked with this reason (the same in every format,
+# so that the same system gives the same inventory).
+_KIND_REASONS = {
+    "container": "a container image: no inventory kind of its own, taken as a software dependency",
+    "platform": "a platform (such as Kubernetes or a runtime): no inventory kind of its own, "
+    "taken as a software dependency",
+    "operating-system": "an operating system: no inventory kind of its own, taken as a "
+    "software dependency",
+    "device-driver": "a device driver: taken as a software dependency",
+    "cryptographic-asset": "a cryptographic asset (a CBOM algorithm, key or certificate): no "
+    "inventory kind of its own, taken as a software dependency",
+    "firmware": "firmware: counted with the hardware it runs on, as a chip",
+    "device": "a hardware device: taken as a chip, the inventory's hardware kind",
+}
+
+
+def kind_reason(purpose: str | None) -> str | None:
+    """The reason to mark the kind inferred, for a BOM's component type or package purpose
+    in any spelling (CycloneDX ``operating-system``, SPDX 2 ``OPERATING-SYSTEM``, SPDX 3
+    ``operatingSystem``)."""
+    if not purpose:
+        return None
+    spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", purpose).replace("_", "-").lower()
+    return _KIND_REASONS.get(spelled)

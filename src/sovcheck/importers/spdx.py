@@ -30,6 +30,7 @@ from sovcheck.importers.mapping import (
     Party,
     combine_licenses,
     describe_as_application,
+    kind_reason,
 )
 from sovcheck.model.inventory import Classification, Kind, Relation
 
@@ -163,6 +164,8 @@ def _spdx2_package(key: str, package: dict[str, Any]) -> Item:
     if kind is None:
         kind, how = _kind_without_purpose(purl_text)
         inferred["kind"] = how
+    elif (reason := kind_reason(purpose)) is not None:
+        inferred["kind"] = reason
     item = Item(
         key=key,
         kind=kind,
@@ -328,6 +331,8 @@ class _Spdx3:
         purpose = text(element.get("software_primaryPurpose")) or ""
         inferred: dict[str, str] = {}
         kind = kind_of_type or _SPDX3_PURPOSES.get(purpose)
+        if (reason := kind_reason(purpose)) is not None:
+            inferred["kind"] = reason
         if kind is None:
             if purpose:
                 kind = Kind.LIBRARY
