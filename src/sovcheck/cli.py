@@ -52,7 +52,7 @@ from sovcheck.formats.visible import visible
 from sovcheck.gcpause import paused_gc
 from sovcheck.importers import dump_inventory, import_bom
 from sovcheck.load.document import read_document
-from sovcheck.load.inventory import LoadedInventory, load_inventory
+from sovcheck.load.inventory import LoadedInventory, load_for_catalog
 from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
 from sovcheck.load.validation import Suggester, did_you_mean, validate_model
 from sovcheck.load.waivers import LoadedWaivers, check_components, load_waivers
@@ -104,12 +104,7 @@ def _root(
 
 
 def _load(path: Path) -> LoadedInventory:
-    catalog = builtin_catalog()
-    return load_inventory(
-        path,
-        catalog_organizations=catalog.organizations.keys(),
-        groups=catalog.group_members.keys(),
-    )
+    return load_for_catalog(path, builtin_catalog())
 
 
 def _parse_minimums(values: list[str], rubric: LoadedRubric) -> dict[str, float]:

@@ -87,7 +87,7 @@ from sovcheck.catalog import Catalog, Organizations
 from sovcheck.engine import EngineResult, evaluate
 from sovcheck.errors import InputError
 from sovcheck.load.document import parse_document
-from sovcheck.load.inventory import LoadedInventory, load_inventory
+from sovcheck.load.inventory import LoadedInventory, load_for_catalog
 from sovcheck.load.rubric import LoadedRubric
 from sovcheck.load.validation import did_you_mean
 from sovcheck.model.catalog import Capability, CertificationStatus, Offer
@@ -1015,30 +1015,30 @@ def _catalog_candidate(
         f"supplier of {comp.id}: {comp.supplier or 'unknown'} -> {org_id} ({entry.name}), "
         f"offer {offer.id} ({offer.name}; {', '.join(c.value for c in offer.capabilities)})"
     ]
-    old_loc = _yaml_list(comp.location) if comp.location is not None else None
-    new_loc = _yaml_list(choice.location) if choice.location is not None else None
-    if old_loc != new_loc:
-        sets.append((comp.id, "location", new_loc or "null"))
-        modelled.append(
-            f"location of {comp.id}: {old_loc or 'unknown'} -> "
-            + (
-                f"{new_loc} (where the catalog says {offer.id} runs)"
-                if new_loc
-                else f"unknown (the catalog lists no location of {offer.id} in the trusted area)"
+    for field, old, new, known, unknown in (
+        (
+            "location",
+            comp.location,
+            choice.location,
+            f"where the catalog says {offer.id} runs",
+            f"the catalog lists no location of {offer.id} in the trusted area",
+        ),
+        (
+            "certifications",
+            comp.certifications,
+            choice.certifications or None,
+            f"the catalog's cited certifications of {offer.id}",
+            f"the catalog lists none for {offer.id}",
+        ),
+    ):
+        old_text = _yaml_list(old) if old is not None else None
+        new_text = _yaml_list(new) if new is not None else None
+        if old_text != new_text:
+            sets.append((comp.id, field, new_text or "null"))
+            modelled.append(
+                f"{field} of {comp.id}: {old_text or 'unknown'} -> "
+                + (f"{new_text} ({known})" if new_text else f"unknown ({unknown})")
             )
-        )
-    old_certs = _yaml_list(comp.certifications) if comp.certifications is not None else None
-    new_certs = _yaml_list(choice.certifications) if choice.certifications else None
-    if old_certs != new_certs:
-        sets.append((comp.id, "certifications", new_certs or "null"))
-        modelled.append(
-            f"certifications of {comp.id}: {old_certs or 'unknown'} -> "
-            + (
-                f"{new_certs} (the catalog's cited certifications of {offer.id})"
-                if new_certs
-                else f"unknown (the catalog lists none for {offer.id})"
-            )
-        )
     if choice.foreign_stack:
         modelled.append(
             f"{offer.id} is built on technology of {', '.join(choice.foreign_stack)}, "
@@ -1675,12 +1675,7 @@ def load_side(
         from sovcheck.load.validation import validate_model
 
         return DiffSide(doc.path, validate_model(doc, Report))
-    loaded = load_inventory(
-        path,
-        catalog_organizations=catalog.organizations.keys(),
-        groups=catalog.group_members.keys(),
-        display_name=display_name,
-    )
+    loaded = load_for_catalog(path, catalog, display_name=display_name)
     return DiffSide(loaded.path, run_audit(loaded, rubric, catalog, options), loaded.inventory)
 
 

@@ -13,9 +13,8 @@ Pure: the same report and facts give the same bytes (no clock, no randomness).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 
-from sovcheck.formats.visible import visible
+from sovcheck.formats.visible import html_text
 from sovcheck.model.report import Finding, ObjectiveResult, Report, Status
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
@@ -194,10 +193,7 @@ _JS = """
 """
 
 
-def _e(text: object) -> str:
-    """Escaped for HTML; control characters (NUL, ESC…: not allowed in HTML or SVG text)
-    shown as escapes."""
-    return escape(visible(str(text)), quote=True)
+_e = html_text
 
 
 def _score(value: float) -> str:

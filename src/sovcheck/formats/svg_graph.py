@@ -13,10 +13,9 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from html import escape
 from typing import assert_never
 
-from sovcheck.formats.visible import visible
+from sovcheck.formats.visible import html_text
 from sovcheck.graph import ValueChain
 from sovcheck.layout import LAYER_ORDER, Layout, NodeBox, layout
 from sovcheck.rules.facts import AuditFacts
@@ -76,9 +75,7 @@ def path_class(index: int) -> str:
     return f"hp-{index}"
 
 
-def _a(value: str) -> str:
-    # control characters are not allowed in SVG (XML 1.0): shown as escapes
-    return escape(visible(value), quote=True)
+_a = html_text
 
 
 def _n(value: float) -> str:

@@ -13,6 +13,7 @@ in another order than it reads. ``\\n``, ``\\r`` and ``\\t`` are written so; the
 from __future__ import annotations
 
 import re
+from html import escape
 
 _OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
 _ANY = re.compile(f"[\x00-\x1f{_OTHERS}]")
@@ -40,3 +41,9 @@ def visible(text: str, *, newlines: bool = False) -> str:
 def is_control(char: str) -> bool:
     """Whether ``char`` is one of the characters ``visible`` escapes."""
     return _ANY.match(char) is not None
+
+
+def html_text(value: object) -> str:
+    """``value`` escaped for HTML and SVG text and attributes, its control characters
+    (most of which XML forbids) shown as ``visible`` writes them."""
+    return escape(visible(str(value)), quote=True)

@@ -10,11 +10,14 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from sovcheck.errors import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from sovcheck.catalog import Catalog
 from sovcheck.load.document import Document, PathItem, read_document
 from sovcheck.load.validation import Suggester, did_you_mean, validate_model
 from sovcheck.model.codes import country_codes
@@ -63,6 +66,19 @@ def load_inventory(
 ) -> LoadedInventory:
     doc = read_document(path, display_name=display_name)
     return inventory_from_document(doc, catalog_organizations=catalog_organizations, groups=groups)
+
+
+def load_for_catalog(
+    path: str | Path, catalog: Catalog, *, display_name: str | None = None
+) -> LoadedInventory:
+    """``load_inventory`` with references checked against ``catalog``'s organizations and
+    groups (what every command that audits does)."""
+    return load_inventory(
+        path,
+        catalog_organizations=catalog.organizations.keys(),
+        groups=catalog.group_members.keys(),
+        display_name=display_name,
+    )
 
 
 def inventory_from_document(

@@ -9,10 +9,9 @@ collapsible row. Everything that comes from an inventory is escaped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from html import escape
 
+from sovcheck.formats.visible import html_text
 from sovcheck.portfolio.aggregate import PortfolioReport, PortfolioRun
 from sovcheck.portfolio.summary import SystemSummary
 
@@ -25,12 +24,9 @@ _CONTROL_COLOUR = {
     "mixed": "#ef6c00",
 }
 _LEVEL_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#7cb342", "#2e7d32", "#1b5e20")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _e(text: object) -> str:
-    """Escaped for text and attributes; control characters (not allowed in SVG) shown."""
-    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text)), quote=True)
+_e = html_text
 
 
 def _pct(value: float | None) -> str:

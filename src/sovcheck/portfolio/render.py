@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
 from sovcheck import jsontext
@@ -37,6 +37,10 @@ def _status(t: TargetResult) -> Styled:
 
 def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool = False) -> str:
     report = run.report
+
+    def grid(columns: Sequence[Column], rows: Sequence[Sequence[str | Styled]]) -> str:
+        return table(columns, rows, width=width, colour=colour)
+
     n = len(run.rows)
     restricted = sum(1 for s in run.rows if s.restricted)
     out = [
@@ -72,7 +76,7 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
         Column("No substitute"),
         Column("Spend EUR"),
     )
-    out.append(table(columns, rows, width=width, colour=colour) if rows else "(none)")
+    out.append(grid(columns, rows) if rows else "(none)")
     out += ["", "Control chains by country"]
     country_rows = [
         [
@@ -83,11 +87,9 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
         for c in report.countries[:TOP]
     ]
     out.append(
-        table(
+        grid(
             (Column("Country"), Column("Systems"), Column("Restricted data under it")),
             country_rows,
-            width=width,
-            colour=colour,
         )
         if country_rows
         else "(none)"
@@ -107,7 +109,7 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
         for d in report.distribution
     ]
     out.append(
-        table(
+        grid(
             (
                 Column("Objective", weight=1),
                 Column("Assessed"),
@@ -118,8 +120,6 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
                 *(Column(f"L{lv}") for lv in levels),
             ),
             dist_rows,
-            width=width,
-            colour=colour,
         )
     )
     if report.targets:
@@ -135,7 +135,7 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
             for t in report.targets
         ]
         out.append(
-            table(
+            grid(
                 (
                     Column("Target", weight=1),
                     Column("Meeting"),
@@ -144,8 +144,6 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
                     Column("Furthest from it", weight=2),
                 ),
                 target_rows,
-                width=width,
-                colour=colour,
             )
         )
     if report.trend is not None:
@@ -159,7 +157,7 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
             for p in report.trend.points
         ]
         out.append(
-            table(
+            grid(
                 (
                     Column("Run"),
                     Column("Systems"),
@@ -167,8 +165,6 @@ def render_table(run: PortfolioRun, *, width: int = DEFAULT_WIDTH, colour: bool 
                     *(Column(o) for o in objectives),
                 ),
                 trend_rows,
-                width=width,
-                colour=colour,
             )
         )
         for change in report.trend.changes:

@@ -18,7 +18,7 @@ from pathlib import Path
 from sovcheck.audit import AuditOptions, audit_with_facts
 from sovcheck.catalog import builtin_catalog
 from sovcheck.errors import InputError
-from sovcheck.load.inventory import load_inventory
+from sovcheck.load.inventory import load_for_catalog
 from sovcheck.load.rubric import LoadedRubric
 from sovcheck.portfolio.aggregate import BadInventory
 from sovcheck.portfolio.summary import SystemSummary, summarise
@@ -42,11 +42,7 @@ def _start(job: Job) -> None:
 def audit_one(path: Path, job: Job) -> SystemSummary | BadInventory:
     catalog = builtin_catalog()
     try:
-        loaded = load_inventory(
-            path,
-            catalog_organizations=catalog.organizations.keys(),
-            groups=catalog.group_members.keys(),
-        )
+        loaded = load_for_catalog(path, catalog)
         report, facts = audit_with_facts(loaded, job.rubric, catalog, job.options)
     except InputError as exc:
         return BadInventory(path=str(path), problems=tuple(exc.lines()))

@@ -78,12 +78,23 @@ class SystemSummary(_Model):
         return self.classification is not None and self.classification.rank >= _RESTRICTED
 
 
+def _group_control(values: list[object]) -> Literal["home", "trusted", "foreign", "unknown"]:
+    """One organization's control over the system's components, from each component's
+    ``control`` fact: foreign if any is, unknown if any is, home if all are."""
+    if "foreign" in values:
+        return "foreign"
+    if any(isinstance(v, Unknown) for v in values):
+        return "unknown"
+    return "home" if all(v == "home" for v in values) else "trusted"
+
+
 def summarise(report: Report, facts: AuditFacts) -> SystemSummary:
     inventory = facts.inventory
     components = facts.chain.components
     suppliers = facts.column("supplier")
     chains = facts.column("control_chain")
     countries = facts.column("controlled_from")
+    controls = facts.column("control")
     handles = facts.column("handles")
     cutoff = facts.column("cutoff_source")
     spof = facts.column("spof")
@@ -106,13 +117,7 @@ def summarise(report: Report, facts: AuditFacts) -> SystemSummary:
                 known = False
             else:
                 found |= value
-        if not known:
-            control: Literal["home", "trusted", "foreign", "unknown"] = "unknown"
-        else:
-            kinds = {facts.trust.classify(c) for c in found}
-            control = (
-                "foreign" if "foreign" in kinds else "home" if kinds <= {"home"} else "trusted"
-            )
+        control = _group_control([controls[i] for i in members])
         known_costs = [cost for i in members if (cost := components[i].annual_cost_eur) is not None]
         single = [i for i in members if spof[i] is True]
         org = facts.orgs.get(org_id)
