@@ -1132,7 +1132,7 @@ def import_bom_command(
     bom: Annotated[
         Path,
         typer.Argument(
-            help="SBOM or AI-BOM: CycloneDX 1.2-1.7 (JSON or XML), SPDX 2.2/2.3 (JSON, YAML or tag-value), SPDX 3 JSON-LD, or an in-toto attestation of one (DSSE envelope, .intoto.jsonl). SPDX as XML or RDF is refused: convert it to JSON.",
+            help="SBOM or AI-BOM: CycloneDX 1.2-1.7 (JSON or XML), SPDX 2.2/2.3 (JSON, YAML, tag-value, XML or RDF/XML), SPDX 3 JSON-LD, or an in-toto attestation of one (DSSE envelope, .intoto.jsonl).",
             show_default=False,
         ),
     ],

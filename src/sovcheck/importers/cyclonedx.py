@@ -16,10 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element
 
 from sovcheck.errors import InputError, Location, Problem
 from sovcheck.importers.infer import country_code, parse_purl, purl_kind
@@ -33,6 +30,7 @@ from sovcheck.importers.mapping import (
     describe_as_application,
     kind_reason,
 )
+from sovcheck.importers.xmlsafe import parse_xml
 from sovcheck.model.inventory import Classification, Connectivity, Kind, Relation
 
 CDX_NAMESPACE = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(1\.\d+)\}")
@@ -450,42 +448,8 @@ _LIST_ELEMENTS = frozenset(
 MAX_XML_DEPTH = 64
 
 
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
-
-
 def read_cyclonedx_xml(raw: bytes, name: str) -> Bom:
-    try:
-        root = fromstring(raw, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise InputError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    f"XML refused: {type(exc).__name__} (sovcheck reads no DTD, entity or external "
-                    "reference in a BOM)",
-                )
-            ]
-        ) from None
-    except (ValueError, LookupError):
-        # expat reads UTF-8, UTF-16, ISO-8859-1 and US-ASCII; a multi-byte legacy encoding
-        # or an unknown name is refused by Python before any parsing.
-        declared = _XML_ENCODING.search(raw[:1024])
-        encoding = declared.group(1).decode("ascii", "replace") if declared else "?"
-        raise InputError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    f"XML declared in the encoding '{encoding}', which sovcheck does not "
-                    "read; save the BOM as UTF-8",
-                )
-            ]
-        ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        message = str(exc).split(":", 1)[0]
-        raise InputError(
-            [Problem(Location(name, line, column + 1), f"XML syntax error: {message}")]
-        ) from None
+    root = parse_xml(raw, name)
     match = CDX_NAMESPACE.match(str(root.tag))
     if match is None or _local(root.tag) != "bom":
         raise InputError(
