@@ -66,7 +66,7 @@ def test_hugging_face_namespace_meta_llama_is_meta() -> None:
     model = component(data, "llama-3.1-8b")
     assert model["supplier"] == "meta"
     assert model["inferred"]["supplier"] == (
-        "Hugging Face namespace 'meta-llama' in purl, catalog organization meta"
+        "Hugging Face account 'meta-llama' in the purl, listed by the catalog as meta's"
     )
     assert component(data, "deepseek-v3.1-base")["supplier"] == "deepseek"
     # a supplier URL on huggingface.co never makes Hugging Face the supplier
