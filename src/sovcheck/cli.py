@@ -1375,6 +1375,7 @@ def catalog_show(
         )
 
 
+EXIT_INTERNAL_ERROR = 3  # a bug in sovcheck: never the input's fault, so never 2
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 # Errors writing standard output that are the machine's, not sovcheck's
@@ -1463,4 +1464,4 @@ def _internal_error(exc: BaseException) -> int:
         f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"
         "sovcheck: this is a bug in sovcheck; set SOVCHECK_DEBUG=1 to see the traceback\n"
     )
-    return 2
+    return EXIT_INTERNAL_ERROR
