@@ -398,7 +398,7 @@ def test_inferred_facts_are_listed_in_the_report(tmp_path):
     report = audit(inventory)
     assert (
         "component",
-        "llama-3.1-8b",
+        "meta-llama-llama-3.1-8b",
         "supplier",
         "Hugging Face account 'meta-llama' in the purl, listed by the catalog as meta's",
     ) in {(f.subject, f.id, f.field, f.how) for f in report.inferred}

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from sovcheck.errors import InputError, Location, Problem
-from sovcheck.importers.infer import country_code, parse_purl, purl_kind
+from sovcheck.importers.infer import Purl, country_code, parse_purl, purl_kind
 from sovcheck.importers.mapping import (
     Bom,
     Item,
@@ -94,6 +94,18 @@ def party(value: Any, role: str) -> Party | None:
     return Party(name, role, urls, country)
 
 
+def _full_name(obj: dict[str, Any], purl: Purl | None) -> str | None:
+    """The component's name with its group, as its ecosystem writes them: an npm scope
+    ``@colors/colors``, a Maven ``groupId:artifactId``, otherwise ``group/name``. Two
+    packages of one name in different groups stay apart."""
+    name = text(obj.get("name"))
+    group = text(obj.get("group"))
+    if not name or not group or name.startswith(f"{group}/") or name.startswith(f"{group}:"):
+        return name
+    maven = purl.type == "maven" if purl else ("." in group and "/" not in group)
+    return f"{group}:{name}" if maven else f"{group}/{name}"
+
+
 def licenses(value: Any) -> str | None:
     parts: list[str] = []
     for entry in as_list(value):
@@ -137,8 +149,8 @@ class _Reader:
         inferred: dict[str, str] = {}
         kind = _TYPE_KINDS.get(cdx_type or "")
         reason = kind_reason(cdx_type)
-        if reason is not None and not root:
-            inferred["kind"] = reason
+        if reason is not None:
+            inferred["kind"] = reason  # the root's is dropped if it becomes the application
         if kind is None:
             from_purl = purl_kind(purl) if purl else None
             if from_purl is not None:
@@ -149,7 +161,7 @@ class _Reader:
         item = Item(
             key=key,
             kind=kind,
-            name=text(obj.get("name")) or key.lstrip("\x00"),
+            name=_full_name(obj, purl) or key.lstrip("\x00"),
             version=text(obj.get("version")),
             purl=purl_text,
             license=licenses(obj.get("licenses")),
@@ -182,7 +194,11 @@ class _Reader:
         for child in as_list(obj.get("components")):
             if isinstance(child, dict):
                 sub = self.component(child)
-                item.links.append(Link(sub.key))
+                # CycloneDX nests the parts a component is assembled from: the part is
+                # in the component, which uses it (as SPDX's CONTAINS is read)
+                item.links.append(
+                    Link(sub.key, how=f"'{sub.name}' is nested in '{item.name}', so a part it uses")
+                )
         return item
 
     def reference_urls(self, obj: dict[str, Any]) -> list[str]:

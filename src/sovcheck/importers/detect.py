@@ -122,6 +122,14 @@ def _attestations(lines: list[str], name: str) -> Detected:
     return found[0]
 
 
+def _parses(line: str, name: str) -> bool:
+    try:
+        parse_document(line.encode("utf-8"), name, as_json=True)
+    except InputError:
+        return False
+    return True
+
+
 def detect(raw: bytes, name: str) -> Detected:
     """The format of ``raw``; an input error when it is no BOM sovcheck reads."""
     text = decode_text(raw, name)
@@ -145,11 +153,16 @@ def detect(raw: bytes, name: str) -> Detected:
             ]
         )
     if start.startswith(("{", "[")):
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
-            # JSON Lines: one in-toto attestation per line, as cosign and trivy write them
+        try:
+            data = parse_document(raw, name, as_json=True).data
+        except InputError as whole:
+            # JSON Lines: one in-toto attestation per line, as cosign and trivy write them.
+            # A document whose first line is no JSON object of its own is broken JSON.
+            lines = [line for line in text.splitlines() if line.strip()]
+            jsonl = len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines)
+            if not jsonl or not _parses(lines[0], name):
+                raise whole from None
             return _attestations(lines, name)
-        data = parse_document(raw, name, as_json=True).data
         if isinstance(data, dict) and _is_attestation(data):
             return _unwrap(data, name)
         return Detected(_json_format(data, name), data)

@@ -323,16 +323,14 @@ def assemble(bom: Bom) -> Assembled:
         edges[item.key] = rel_map
 
     roots = [k for k in dict.fromkeys(bom.roots) if k in by_key]
+    unreached = _unreached(items, roots, edges, {v: k for k, v in id_of.items()}, incoming)
     if roots:
         root = by_key[roots[0]]
         attached: dict[Relation, list[str]] = {}
-        for item in items:
-            if item.key in incoming or item.key in roots or item.standalone:
-                continue
+        for item in unreached:
             relation = relation_for(root.kind, item.kind)
             edges[root.key].setdefault(relation, []).append(id_of[item.key])
             attached.setdefault(relation, []).append(id_of[item.key])
-            incoming.add(item.key)
         for relation, ids in attached.items():
             shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
             root.inferred.setdefault(
@@ -342,7 +340,7 @@ def assemble(bom: Bom) -> Assembled:
             )
         entrypoints = [id_of[k] for k in roots]
     else:
-        entrypoints = [id_of[i.key] for i in items if i.key not in incoming and not i.standalone]
+        entrypoints = [id_of[item.key] for item in unreached]
 
     components = []
     relation_count = 0
@@ -356,6 +354,43 @@ def assemble(bom: Bom) -> Assembled:
         components.append(comp)
     inferred = orgs.inferred_count + sum(len(c.get("inferred", {})) for c in components)
     return Assembled(orgs.listing(), components, entrypoints, relation_count, inferred)
+
+
+def _unreached(
+    items: list[Item],
+    roots: list[str],
+    edges: dict[str, dict[Relation, list[str]]],
+    key_of: dict[str, str],
+    incoming: set[str],
+) -> list[Item]:
+    """The fewest items from which, with the roots, every item is reached: first those
+    nothing depends on, then one item of each cycle that nothing outside it reaches (the
+    first in the BOM's order). Standalone items are never taken, but what they reach is
+    reached."""
+    reached: set[str] = set()
+
+    def visit(start: str) -> None:
+        stack = [start]
+        while stack:
+            key = stack.pop()
+            if key in reached:
+                continue
+            reached.add(key)
+            stack.extend(key_of[t] for targets in edges[key].values() for t in targets)
+
+    for key in roots:
+        visit(key)
+    for item in items:
+        if item.standalone:
+            visit(item.key)
+    picked: list[Item] = []
+    for first_pass in (True, False):
+        for item in items:
+            if item.key in reached or (first_pass and item.key in incoming):
+                continue
+            picked.append(item)
+            visit(item.key)
+    return picked
 
 
 def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]:
