@@ -649,7 +649,9 @@ def test_findings_are_grouped_by_rule_with_the_remediation_once() -> None:
     needs_work = {f.rule for f in report.findings if f.status.value != "pass"}
     assert text.count('<p class="remediation">') == len(needs_work)
     # the first group is open, and is a failing one of the most severe failing rule
-    first = re.search(r'<details class="rule" data-rule="([^"]+)" open>', text)
+    first = re.search(
+        r'<details class="rule" data-rule="([^"]+)" data-severity="[a-z]+" open>', text
+    )
     assert first is not None and first.group(1) == rules[0]
     worst = max(f.severity.rank for f in report.findings if f.status.value == "fail")
     assert any(

@@ -37,10 +37,12 @@ STATUS_ORDER: dict[Status, int] = {
 # control; up to WHOLE_CHAIN_LIMIT the whole chain can still be expanded.
 COLLAPSE_ABOVE = 30
 WHOLE_CHAIN_LIMIT = 300
-# Findings listed, at most, per rule and in all: the page stays light at any size, and
-# the JSON and SARIF reports keep every finding.
+# Findings listed, at most: MAX_ROWS in all, shared between the rules (each lists up to
+# MAX_ROWS_PER_RULE, and never fewer than MIN_ROWS_PER_RULE), so that the page stays light
+# at any size; the JSON and SARIF reports keep every finding.
 MAX_ROWS_PER_RULE = 50
-MAX_ROWS = 1_000
+MIN_ROWS_PER_RULE = 5
+MAX_ROWS = 500
 # Unknown facts, risks and warnings listed, at most, each.
 MAX_ITEMS = 300
 # Warnings shown before the others are folded away.
@@ -99,7 +101,7 @@ button.show-path{white-space:nowrap;display:block}button.show-path[hidden]{displ
 .graph-panel{position:sticky;top:8px;max-height:calc(100vh - 16px);overflow:auto;border:1px solid var(--line);border-radius:6px;padding:0 12px 8px;background:#fff}
 .graph-panel h2{margin-top:.5em}
 .graph-panel figure svg.vc{width:100%;height:auto}
-.graph-panel details.whole svg.vc{width:auto;height:auto;max-width:none}
+details.whole{margin:12px 0}details.whole>summary{cursor:pointer;font-weight:bold}
 details.rule{border:1px solid var(--line);border-left:6px solid var(--sev,#9e9e9e);border-radius:6px;margin:0 0 8px;background:#fff}
 details.rule>summary{cursor:pointer;padding:6px 10px;font-weight:bold;list-style-position:inside}
 details.rule[data-hidden]{display:none}
@@ -115,8 +117,8 @@ table.findings td:nth-child(4){min-width:9em}
 .sev-critical{--sev:#a50026;background:#a50026}.sev-high{--sev:#d55e00;background:#d55e00}
 .sev-medium{--sev:#8a6d00;background:#8a6d00}.sev-low{--sev:#0072b2;background:#0072b2}
 .sev-info{--sev:#6e6e6e;background:#6e6e6e}
-details.rule:has(.sev-critical){--sev:#a50026}details.rule:has(.sev-high){--sev:#d55e00}
-details.rule:has(.sev-medium){--sev:#8a6d00}details.rule:has(.sev-low){--sev:#0072b2}
+details.rule[data-severity=critical]{--sev:#a50026}details.rule[data-severity=high]{--sev:#d55e00}
+details.rule[data-severity=medium]{--sev:#8a6d00}details.rule[data-severity=low]{--sev:#0072b2}
 p.more{color:var(--muted);font-style:italic}
 @media (max-width:1100px){.side-by-side{grid-template-columns:minmax(0,1fr)}.graph-panel{position:static;max-height:none}}
 button.show-path,button#clear-highlight{font:inherit;font-size:.8rem;margin-top:4px;cursor:pointer}
@@ -216,7 +218,7 @@ _JS = """
     e.addEventListener("input", apply);
     e.addEventListener("change", apply);
   });
-  apply();
+  count.textContent = "Showing " + rows.length + " of " + rows.length + " findings.";
 })();
 """
 
@@ -390,10 +392,11 @@ def _objectives(report: Report) -> str:
 
 def _graph_panel(
     report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], int]
-) -> tuple[str, tuple[int, ...] | None]:
+) -> tuple[str, str, tuple[int, ...] | None]:
     """The value chain beside the findings: whole up to ``COLLAPSE_ABOVE`` components, else
-    collapsed to one box per layer and control, with the whole chain to expand up to
-    ``WHOLE_CHAIN_LIMIT``. Also the box of each component when collapsed."""
+    collapsed to one box per layer and control; then the whole chain to expand, full width,
+    up to ``WHOLE_CHAIN_LIMIT`` components (or a line saying how to draw it); and, when
+    collapsed, the box of each component."""
     trust = node_trust(facts)
     failing = frozenset(
         f.component for f in report.findings if f.status is Status.FAIL and f.component
@@ -415,9 +418,11 @@ def _graph_panel(
             "a warning triangle marks a box with failing findings. "
         )
         if n <= WHOLE_CHAIN_LIMIT:
+            intro += "Every component, one by one, is drawn below the findings. "
             svg = render_svg(facts.chain, trust, failing, _ordered(paths), title=title, inline=True)
             whole = (
-                f'<details class="whole"><summary>Show every component ({n:,})</summary>'
+                f'<details class="whole"><summary>Show every component of the value chain '
+                f"({n:,})</summary>"
                 f'<div class="scroll">{svg}</div></details>'
             )
         else:
@@ -429,17 +434,20 @@ def _graph_panel(
         picture = render_svg(facts.chain, trust, failing, _ordered(paths), title=title, inline=True)
         intro += "A warning triangle marks a component with failing findings. "
     return (
-        '<aside class="graph-panel" id="chain" aria-labelledby="h-chain">'
-        '<h2 id="h-chain">Value chain</h2>'
-        f"{intro}"
-        '"Show on graph" beside a finding highlights its path here.</p>'
-        '<button type="button" id="clear-highlight" hidden>Clear highlight</button>'
-        f"<figure>{picture}"
-        "<figcaption>Layers from energy (bottom) to applications, with the teams above them. "
-        "Colour, the shape in each box's band and its second line tell the control of its "
-        "supplier.</figcaption></figure>"
-        f"{whole}</aside>"
-    ), group_of
+        (
+            '<aside class="graph-panel" id="chain" aria-labelledby="h-chain">'
+            '<h2 id="h-chain">Value chain</h2>'
+            f"{intro}"
+            '"Show on graph" beside a finding highlights its path here.</p>'
+            '<button type="button" id="clear-highlight" hidden>Clear highlight</button>'
+            f"<figure>{picture}"
+            "<figcaption>Layers from energy (bottom) to applications, with the teams above them. "
+            "Colour, the shape in each box's band and its second line tell the control of its "
+            "supplier.</figcaption></figure></aside>"
+        ),
+        whole,
+        group_of,
+    )
 
 
 def _ordered(paths: dict[tuple[str, ...], int]) -> list[tuple[str, ...]]:
@@ -514,20 +522,20 @@ def _rule_groups(report: Report) -> list[tuple[str, list[Finding]]]:
 
 
 def _findings(report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], int]) -> str:
-    panel, group_of = _graph_panel(report, facts, paths)
+    panel, whole, group_of = _graph_panel(report, facts, paths)
     chain_index = facts.chain.index
     rules = {r.id: r for r in report.rules}
     groups = _rule_groups(report)
     parts: list[str] = []
     shown = 0
+    per_rule = min(MAX_ROWS_PER_RULE, max(MIN_ROWS_PER_RULE, MAX_ROWS // max(len(groups), 1)))
     for k, (rule_id, findings) in enumerate(groups):
         first = findings[0]
         summary = rules.get(rule_id)
         title = summary.title if summary is not None else first.objective
         remediation = summary.remediation if summary is not None else first.remediation
         references = summary.references if summary is not None else first.references
-        room = max(0, min(MAX_ROWS_PER_RULE, MAX_ROWS - shown))
-        kept = findings[:room]
+        kept = findings[:per_rule]
         shown += len(kept)
         rows = "".join(_row(f, paths, chain_index, group_of) for f in kept)
         more = ""
@@ -551,7 +559,8 @@ def _findings(report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], in
             else ""
         )
         parts.append(
-            f'<details class="rule" data-rule="{_e(rule_id)}"{" open" if is_open else ""}>'
+            f'<details class="rule" data-rule="{_e(rule_id)}" '
+            f'data-severity="{first.severity.value}"{" open" if is_open else ""}>'
             f'<summary><span class="sev sev-{first.severity.value}">{_e(first.severity.value)}'
             f"</span> <code>{_e(rule_id)}</code> {_e(title)} "
             f'<span class="counts">{_e(_counts(findings))}</span></summary>'
@@ -580,7 +589,7 @@ def _findings(report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], in
     left_out = len(report.findings) - shown
     note = (
         f"<p><strong>{left_out:,} finding(s) are not shown</strong> (at most "
-        f"{MAX_ROWS_PER_RULE:,} a rule and {MAX_ROWS:,} in all); the JSON and SARIF reports "
+        f"{per_rule:,} a rule, so that the page stays light); the JSON and SARIF reports "
         "list them all.</p>"
         if left_out
         else ""
@@ -593,7 +602,7 @@ def _findings(report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], in
         f"{controls}{note}"
         f'<div class="side-by-side"><div class="findings-list" id="findings-list">'
         f"{''.join(parts) or '<p>No finding to list.</p>'}</div>{panel}</div>"
-        "</section>"
+        f"{whole}</section>"
     )
 
 

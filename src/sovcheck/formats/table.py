@@ -192,12 +192,13 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
         f"home {inv.home} · trusted {trusted} · rubric {report.rubric.id} "
         f"v{report.rubric.version} · {inv.components} components"
     )
-    passed = report.overall.passed
-    word = ("PASS", GREEN) if passed else ("FAIL", RED)
-    line(Styled.of(word, f" · {summary_line(report)}"))
+    # warnings first: the verdict below depends on them
     for warning in report.warnings:
         where = f" (line {warning.location.line})" if warning.location else ""
         line(Styled.of(("WARNING", YELLOW), f"{where}: {warning.message}"))
+    passed = report.overall.passed
+    word = ("PASS", GREEN) if passed else ("FAIL", RED)
+    line(Styled.of(word, f" · {summary_line(report)}"))
     out.append("")
     rows: list[list[str | Styled]] = []
     for o in report.objectives:
