@@ -494,6 +494,10 @@ def audit(
             on_stdout = stdout_layout(color, os.environ, sys.stdout)
             chunks = _stream(settings, settings.output_format, audits, shown, many, on_stdout)
             sys.stdout.flush()
+            first = next(chunks, b"")
+            # the terminal may show both streams: end the progress line before the report
+            _progress("", quiet)
+            sys.stdout.buffer.write(first)
             for chunk in chunks:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
@@ -513,6 +517,7 @@ def audit(
             )
         if OutputFormat.SARIF in formats:
             count = sarif.count_results([r for r, _ in shown], settings.sarif_max_results)
+            _progress("", quiet)
             for line in sarif_size_warnings(count):
                 sys.stderr.write(f"sovcheck: {line}\n")
         if quiet:
@@ -847,6 +852,7 @@ def _looks_like_inventory(path: Path) -> bool:
 def _print_error(exc: SovcheckError) -> None:
     """One line per problem, control characters from the input escaped: a value cannot
     clear the screen or start a line of its own (a forged ``file:1:1:`` message)."""
+    _progress("")  # a message starts a line of its own, not the end of the progress line
     if exc.problems:
         for problem in exc.problems:
             sys.stderr.write(f"{visible(str(problem))}\n")
