@@ -16,6 +16,8 @@ from sovcheck.formats.termtext import (
 )
 from sovcheck.model.report import BaselineComparison, Gate, Report, Status
 from sovcheck.model.rubric import Severity
+from sovcheck.model.summary import CostEnergySummary
+from sovcheck.summary import summary_tables
 
 _STATUS_ORDER = {
     Status.FAIL: 0,
@@ -88,6 +90,16 @@ def baseline_lines(b: BaselineComparison) -> list[str]:
         out.append(f"  left  {f.rule} {f.component or '(system)'} (was {f.status.value})")
     if b.left:
         out.append("  refresh the baseline with --create-baseline")
+    return out
+
+
+def _summary(summary: CostEnergySummary, width: int, colour: bool) -> list[str]:
+    """The cost and energy summary, one table per section the inventory gives facts for."""
+    out: list[str] = []
+    for title, headers, rows in summary_tables(summary):
+        out += ["", title]
+        columns = [Column(h, weight=1) for h in headers]
+        out.append(table(columns, [list(r) for r in rows], width=width, colour=colour))
     return out
 
 
@@ -171,6 +183,8 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
             )
     if risks.foreign_spend_share is not None:
         line(f"foreign share of annual spend: {risks.foreign_spend_share:.0%}", "  ")
+    if report.summary is not None:
+        out += _summary(report.summary, width, colour)
     if report.unknowns:
         out.append("")
         out.append(f"Unknown facts to establish ({len(report.unknowns)})")
