@@ -431,6 +431,11 @@ FACTS: dict[str, FactSpec] = {
             "languages of the regions the system serves (system.regional_languages)",
             scope="system",
         ),
+        _spec(
+            "serves_regional_languages",
+            T.BOOL,
+            "covers every language of the regions the system serves",
+        ),
         # openness and Gaia-X
         _spec(
             "open_source_ai",
@@ -1155,6 +1160,17 @@ class AuditFacts:
                 _merge_unknown(langs, home)
                 if isinstance(langs, Unknown) or isinstance(home, Unknown)
                 else home <= langs
+            ),
+        )
+
+    def _column_serves_regional_languages(self) -> list[Value]:
+        regional = self.system("regional_languages")
+        return self._mapped(
+            "languages",
+            lambda langs: (
+                _merge_unknown(langs, regional)
+                if isinstance(langs, Unknown) or isinstance(regional, Unknown)
+                else regional <= langs
             ),
         )
 
