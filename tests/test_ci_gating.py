@@ -278,7 +278,7 @@ def test_quiet_prints_no_report_and_the_failing_gates_on_stderr(cli, tmp_path):
     result = cli("audit", US, *TODAY, "--quiet", "--output-format", f"json={tmp_path / 'r.json'}")
     assert result.code == 1
     assert result.out == ""
-    assert f"sovcheck: {US}: gate objective:data-security failed: 33.5 vs 70" in result.err
+    assert f"sovcheck: {US}: gate objective:data-security failed: 33.0 vs 70" in result.err
     assert (tmp_path / "r.json").exists()
     ok = cli("audit", TRUSTED, *TODAY, "--quiet", "--soft-fail")
     assert ok.out == "" and ok.code == 0
@@ -479,9 +479,9 @@ def test_accepted_gates_are_not_called_passing(cli, tmp_path):
     base = tmp_path / "baseline.json"
     cli("audit", US, *TODAY, "--create-baseline", base)
     table = " ".join(cli("audit", US, *TODAY, "--baseline", base).out.split())
-    assert "objective:data-security 33.5 vs 70.0 accepted (rubric; baseline 33.5)" in table
+    assert "objective:data-security 33.0 vs 70.0 accepted (rubric; baseline 33.0)" in table
     assert "new-findings 0 vs high ok (baseline)" in table
     assert table.endswith("Verdict: PASS against the baseline")
     md = cli("audit", US, *TODAY, "--baseline", base, "--format", "markdown").out
     assert md.splitlines()[0].endswith("— PASS against the baseline")
-    assert "| `objective:data-security` | 33.5 | 70 | rubric | ☑️ accepted (baseline 33.5) |" in md
+    assert "| `objective:data-security` | 33 | 70 | rubric | ☑️ accepted (baseline 33) |" in md

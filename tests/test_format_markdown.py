@@ -56,7 +56,7 @@ def test_title_and_objectives(hospital: Report) -> None:
     assert rows[0] == ["Objective", "Score", "Threshold", "Level", "Failing", "Unknown", "Verdict"]
     body = rows[1:]
     assert len(body) == len(hospital.objectives) + 1
-    assert body[0] == ["Data security", "33.5", "70", "0 Dependent", "6", "2", "❌ FAIL"]
+    assert body[0] == ["Data security", "33.0", "70", "0 Dependent", "6", "5", "❌ FAIL"]
     assert body[2][-1] == "❌ FAIL"  # personal data transferred to US administrators
     assert body[-1][0] == "**Overall**"
 

@@ -79,6 +79,7 @@ components:
     supplier: ovhcloud
     location: [FR]
     certifications: [secnumcloud]
+    gaia_x: {level: label-3, credential: "https://example.org/fr-cloud.json", issued: 2026-01-01}
 """
 
 
@@ -467,6 +468,9 @@ def test_a_target_not_reached_says_what_blocks_it() -> None:
     assert report.blocked_by == (
         "economic-competitiveness: EC-002 app (fail, 15.38 points)",
         "economic-competitiveness: EC-002 gpu-cloud (fail, 15.38 points)",
+        # who the application serves, and how, is not stated
+        "inclusion: IN-006 app (unknown, 12.5 points)",
+        "inclusion: IN-007 app (unknown, 8.33 points)",
     )
     reached = plan_gap(load(STARTUP), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
     assert reached.reached and reached.blocked_by == () and reached.facts_to_establish == ()

@@ -53,17 +53,18 @@ def test_distribution_levels_add_up_to_the_systems(cli: Cli) -> None:
     _, data = _json(cli, "inventories")
     overall = data["distribution"][0]
     assert overall["objective"] == "overall"
-    assert overall["levels"] == {"0": 1, "1": 1, "2": 4, "3": 1}
+    assert overall["levels"] == {"0": 1, "1": 3, "2": 3}
     assert overall["assessed"] == 7
 
 
 @pytest.mark.parametrize(
     ("target", "status", "code"),
     [
-        ("50%:overall>=L2", "met", 0),  # 5 of 7 at level 2 or more
+        ("40%:overall>=L2", "met", 0),  # 3 of 7 at level 2 or more
+        ("50%:overall>=L2", "missed", 1),
         ("80%:restricted:overall>=L3", "missed", 1),  # none of the 4 restricted systems
         ("80%:restricted:overall>=L3@2027-12-31", "open", 0),  # not yet due
-        ("100%:secret:data-security>=85", "met", 0),  # the defence system: 89.6
+        ("100%:secret:data-security>=85", "met", 0),  # the defence system: 86.2
         ("100%:secret:data-security>=90", "missed", 1),
     ],
 )
@@ -77,7 +78,7 @@ def test_a_missed_portfolio_target_exits_1(cli: Cli, target: str, status: str, c
 def test_missed_target_lists_the_systems_furthest_from_it_first(cli: Cli) -> None:
     _, data = _json(cli, "inventories", "--target", "100%:overall>=L3")
     [found] = data["targets"]
-    assert found["meeting"] == 1
+    assert found["meeting"] == 0
     assert found["furthest"][0] == "inventories/hospital-us-cloud.yaml"  # level 0
 
 
@@ -192,7 +193,7 @@ def test_csv_has_one_row_per_system_and_quotes_formulas(cli: Cli, tmp_path: Path
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert [Path(r["path"]).name for r in rows] == ["b.yaml", "c.yaml"]
     assert rows[1]["system"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["overall_score"] == "75.6"
+    assert rows[0]["overall_score"] == "74.7"
     assert rows[0]["data-security_level"] == "4"
 
 

@@ -29,8 +29,10 @@ from sovcheck.model.report import (
     Unknown,
     source_location,
 )
+from sovcheck.model.summary import CostEnergySummary
 from sovcheck.rules.facts import AuditFacts
 from sovcheck.scoring import GateOptions, rule_summaries, score
+from sovcheck.summary import summarize
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,14 @@ def _audit_with_facts(
         stale_facts=_stale_facts(facts, options),
         inferred=_inferred(inventory),
         warnings=_warnings(loaded, facts, catalog),
+        summary=_summary(facts),
     )
     return report, facts
+
+
+def _summary(facts: AuditFacts) -> CostEnergySummary | None:
+    found = summarize(facts)
+    return None if found.empty else found
 
 
 def _warnings(

@@ -23,6 +23,7 @@ from sovcheck.formats.visible import html_text
 from sovcheck.model.report import Finding, ObjectiveResult, Report, Status
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
+from sovcheck.summary import summary_tables
 
 from .svg_graph import node_trust, path_class, render_collapsed_svg, render_svg
 
@@ -676,6 +677,27 @@ def _risks(report: Report) -> str:
     return "".join(out)
 
 
+def _summary(report: Report) -> str:
+    """The cost and energy summary, when the inventory gives facts for it."""
+    if report.summary is None:
+        return ""
+    out = ['<section id="costs" aria-labelledby="h-costs"><h2 id="h-costs">Cost and energy</h2>']
+    for title, headers, rows in summary_tables(report.summary):
+        head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+        body = "".join(
+            f'<tr><th scope="row">{_e(row[0])}</th>'
+            + "".join(f"<td>{_e(c)}</td>" for c in row[1:])
+            + "</tr>"
+            for row in rows
+        )
+        out.append(
+            f"<table><caption>{_e(title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
 def _gates(report: Report) -> str:
     rows = "".join(
         f'<tr><th scope="row"><code>{_e(g.id)}</code></th><td>{_e(g.kind)}</td>'
@@ -786,7 +808,7 @@ def render_html(report: Report, facts: AuditFacts) -> str:
         f"<style>{_CSS.strip()}</style></head><body>"
         f"{_header(report)}<main>{_warnings(report)}"
         f"{_objectives(report)}{_findings(report, facts, paths)}"
-        f"{_unknowns(report)}{_risks(report)}{_gates(report)}"
+        f"{_unknowns(report)}{_risks(report)}{_summary(report)}{_gates(report)}"
         "</main>"
         f"<footer><p>{_e(tool.name)} {_e(tool.version)} · report format "
         f"{report.report_version} · inventory sha256 <code>{_e(inv.sha256)}</code> · rubric "

@@ -28,6 +28,8 @@ from sovcheck.formats.mdtext import (
 )
 from sovcheck.model.report import BaselineComparison, Finding, Gate, Report, RuleSummary, Status
 from sovcheck.model.rubric import Severity
+from sovcheck.model.summary import CostEnergySummary
+from sovcheck.summary import summary_tables
 
 MAX_CHARS = 65_535
 SYSTEM = "(system)"
@@ -397,6 +399,8 @@ def _tail(report: Report, budget: float = math.inf) -> list[str]:
         out.append("None.")
     if risks.foreign_spend_share is not None:
         out += ["", f"Foreign share of annual spend: {risks.foreign_spend_share:.0%}."]
+    if report.summary is not None:
+        out += _summary(report.summary)
     out += ["", f"## Waivers ({len(report.waivers)})", ""]
     if report.waivers:
         out += fit(
@@ -421,6 +425,16 @@ def _tail(report: Report, budget: float = math.inf) -> list[str]:
         out += [f"- {code(o.id)}: {text(o.note)}" for o in report.organizations]
     out += ["", "## Scoring", "", SCORING]
     return out
+
+
+def _summary(summary: CostEnergySummary) -> list[str]:
+    """The cost and energy summary: the sections the inventory gives facts for."""
+    out = ["", "## Cost and energy", ""]
+    for title, headers, rows in summary_tables(summary):
+        out += [f"**{text(title)}**", ""]
+        out += table(list(headers), [[text(c) for c in row] for row in rows])
+        out.append("")
+    return out[:-1]
 
 
 def _compose(head: list[str], findings: list[str], tail: list[str]) -> str:

@@ -26,6 +26,8 @@ from sovcheck.formats.termtext import (
 )
 from sovcheck.model.report import BaselineComparison, Finding, Gate, Report, Status
 from sovcheck.model.rubric import Severity
+from sovcheck.model.summary import CostEnergySummary
+from sovcheck.summary import summary_tables
 
 _STATUS_ORDER = {
     Status.FAIL: 0,
@@ -178,6 +180,16 @@ def baseline_lines(b: BaselineComparison) -> list[str]:
     return out
 
 
+def _summary(summary: CostEnergySummary, width: int, colour: bool) -> list[str]:
+    """The cost and energy summary, one table per section the inventory gives facts for."""
+    out: list[str] = []
+    for title, headers, rows in summary_tables(summary):
+        out += ["", title]
+        columns = [Column(h, weight=1) for h in headers]
+        out.append(table(columns, [list(r) for r in rows], width=width, colour=colour))
+    return out
+
+
 def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) -> str:
     """The report laid out for a terminal ``width`` columns wide; ANSI colour if ``colour``."""
     out: list[str] = []
@@ -242,6 +254,8 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
             )
     if risks.foreign_spend_share is not None:
         line(f"foreign share of annual spend: {risks.foreign_spend_share:.0%}", "  ")
+    if report.summary is not None:
+        out += _summary(report.summary, width, colour)
     if report.unknowns:
         out.append("")
         out.append(f"Unknown facts to establish ({len(report.unknowns)})")

@@ -216,6 +216,16 @@ def check_references(
                     )
                 elif target == own_id:
                     at(("components", i, name, j), f"component '{own_id}' cannot relate to itself")
+        maintainers = values["maintainers"]
+        if maintainers:
+            for target in maintainers:
+                if target not in first:
+                    at(
+                        ("components", i, "maintainers", target),
+                        f"maintainers names '{target}', which is not a component of this "
+                        f"inventory{component_ids.did_you_mean(target)}",
+                        key=True,
+                    )
         supplier = values["supplier"]
         if supplier is not None and supplier not in known_orgs:
             check_org(("components", i, "supplier"), supplier, "supplier")

@@ -62,6 +62,7 @@ def _data_path(model: type[BaseModel], loc: tuple[PathItem, ...]) -> tuple[PathI
             path.append(item)
             current = _item_type(current)
             continue
+        current = _unwrap(current)  # an optional nested record or mapping
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(item)
             path.append(item)

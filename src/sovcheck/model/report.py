@@ -9,9 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from sovcheck.model.rubric import Score, Severity, Share, Weight
+from sovcheck.model.summary import CostEnergySummary
 
 REPORT_VERSION = 1
 
@@ -275,3 +277,6 @@ class Report(_Model):
     inferred: tuple[InferredFact, ...] = ()
     warnings: tuple[AuditWarning, ...] = ()
     baseline: BaselineComparison | None = None
+    # The cost and energy summary the terminal, Markdown and HTML reports show; not part of
+    # the JSON report (version 1), which keeps its fields.
+    summary: SkipJsonSchema[CostEnergySummary | None] = Field(default=None, exclude=True)

@@ -25,11 +25,18 @@ from sovcheck.model.catalog import (
     Obligation,
 )
 from sovcheck.model.inventory import (
+    AllocationProgramme,
     Classification,
     Component,
+    ComputeAccess,
+    DataInformation,
+    GaiaXLevel,
     Inventory,
     Kind,
+    LocalTuning,
+    OpenTerms,
     Relation,
+    SmallOrganizationPricing,
     Weights,
 )
 from sovcheck.rules.holdings import Holdings, chain_holdings
@@ -351,6 +358,103 @@ FACTS: dict[str, FactSpec] = {
             "foreign_spend_percent", T.NUMBER, "foreign_spend_share as a percentage", scope="system"
         ),
         _spec("priced_components", T.NUMBER, "components with annual_cost_eur", scope="system"),
+        # compute, cost and energy
+        _spec("count", T.NUMBER, "how many chips of this kind the inventory describes"),
+        _spec(
+            "compute_access",
+            T.TEXT,
+            "how a compute host's capacity is had (compute.access)",
+            choices=tuple(a.value for a in ComputeAccess),
+        ),
+        _spec(
+            "allocation_programme",
+            T.TEXT,
+            "who allocated the compute on a public machine (compute.allocation.programme)",
+            choices=tuple(a.value for a in AllocationProgramme),
+        ),
+        _spec("runs_models", T.BOOL, "a model runs on it (runs_on): it is a compute host"),
+        _spec("training_gpu_hours", T.NUMBER, "GPU-hours of the model's training run"),
+        _spec(
+            "training_cost_eur",
+            T.NUMBER,
+            "the training run's cost, the sum of the parts stated (compute, energy, cooling, other)",
+        ),
+        _spec(
+            "operating_cost_eur",
+            T.NUMBER,
+            "annual operating cost, the sum of the parts stated (compute, energy, cooling, other)",
+        ),
+        _spec(
+            "site_energy_kwh", T.NUMBER, "a site's energy use per year (energy_use.kwh_per_year)"
+        ),
+        _spec("pue", T.NUMBER, "a site's power usage effectiveness (energy_use.pue)"),
+        _spec("energy_origin", T.SET, "where an energy supply's electricity mainly comes from"),
+        _spec(
+            "frugality_documented",
+            T.BOOL,
+            "the model's energy is documented with a figure per training run or per inference "
+            "(frugality)",
+        ),
+        # people
+        _spec("size", T.NUMBER, "how many people a team has"),
+        _spec(
+            "bus_factor",
+            T.NUMBER,
+            "how many people of teams in the trusted area that maintain it (maintained_by) can "
+            "maintain it (their maintainers count for it); at least this many when some count "
+            "is missing",
+        ),
+        _spec(
+            "crisis_reserve",
+            T.BOOL,
+            "a team states a cleared reserve of at least one person to mobilise in a crisis",
+            scope="system",
+        ),
+        _spec(
+            "system_classification",
+            T.CLASSIFICATION,
+            "the highest data sensitivity the system handles (system.classification)",
+            scope="system",
+        ),
+        # reach
+        _spec("audiences", T.SET, "who can use the application or service"),
+        _spec("access_modes", T.SET, "how users reach it (online, offline, low-bandwidth, mobile)"),
+        _spec(
+            "small_organization_pricing",
+            T.TEXT,
+            "its price for small organisations",
+            choices=tuple(p.value for p in SmallOrganizationPricing),
+        ),
+        _spec(
+            "regional_languages",
+            T.SET,
+            "languages of the regions the system serves (system.regional_languages)",
+            scope="system",
+        ),
+        _spec(
+            "serves_regional_languages",
+            T.BOOL,
+            "covers every language of the regions the system serves",
+        ),
+        # openness and Gaia-X
+        _spec(
+            "open_source_ai",
+            T.BOOL,
+            "the model is Open Source AI as OSAID 1.0 defines it: weights and code under "
+            "OSI-approved terms and complete training-data information",
+        ),
+        _spec(
+            "local_tuning",
+            T.TEXT,
+            "whether the model was retrained or fine-tuned on local data",
+            choices=tuple(t.value for t in LocalTuning),
+        ),
+        _spec(
+            "gaia_x_level",
+            T.TEXT,
+            "the level of its Gaia-X credential, or expired",
+            choices=(*(g.value for g in GaiaXLevel), "expired"),
+        ),
     ]
 }
 
@@ -377,6 +481,12 @@ PLAIN_FIELDS = frozenset(
         "legal_basis",
         "clearance",
         "annual_cost_eur",
+        "count",
+        "size",
+        "audiences",
+        "access_modes",
+        "small_organization_pricing",
+        "local_tuning",
     }
 )
 _LOWERCASE_FIELDS = frozenset({"certifications", "accessibility"})
@@ -1053,6 +1163,17 @@ class AuditFacts:
             ),
         )
 
+    def _column_serves_regional_languages(self) -> list[Value]:
+        regional = self.system("regional_languages")
+        return self._mapped(
+            "languages",
+            lambda langs: (
+                _merge_unknown(langs, regional)
+                if isinstance(langs, Unknown) or isinstance(regional, Unknown)
+                else regional <= langs
+            ),
+        )
+
     def _column_meets_accessibility_standard(self) -> list[Value]:
         return self._mapped_known(
             "accessibility", lambda found: bool(found & ACCESSIBILITY_STANDARDS)
@@ -1317,14 +1438,9 @@ class AuditFacts:
         """A team in the trusted area maintains the component itself, or the host it runs
         on, or (for a chip) the host that uses it: whoever runs a platform runs what is on
         it. Computed hosts first, safe on loops of hosts."""
-        chain = self.chain
         own = [self._maintained_by_local_team(i) for i in range(self.n)]
         result: list[Value] = list(own)
-        # hosts of each component: what it runs on, and for a chip what uses it
-        hosts: list[list[int]] = [chain.targets(i, Relation.RUNS_ON) for i in range(self.n)]
-        for i, comp in enumerate(chain.components):
-            if comp.kind is Kind.CHIP:
-                hosts[i] = hosts[i] + chain.sources(i, Relation.USES)
+        hosts = self._maintenance_hosts
         finished = [False] * self.n
         for i in postorder(hosts):
             finished[i] = True
@@ -1336,6 +1452,17 @@ class AuditFacts:
             elif result[i] is False:
                 result[i] = next((v for v in done if isinstance(v, Unknown)), False)
         return result
+
+    @cached_property
+    def _maintenance_hosts(self) -> list[list[int]]:
+        """The hosts of each component, whose teams maintain it too: what it runs on, and
+        for a chip what uses it."""
+        chain = self.chain
+        hosts: list[list[int]] = [chain.targets(i, Relation.RUNS_ON) for i in range(self.n)]
+        for i, comp in enumerate(chain.components):
+            if comp.kind is Kind.CHIP:
+                hosts[i] = hosts[i] + chain.sources(i, Relation.USES)
+        return hosts
 
     def _maintained_by_local_team(self, i: int) -> Value:
         teams = [
@@ -1372,6 +1499,198 @@ class AuditFacts:
                     part = Unknown(frozenset(f"{energy}.{f}" for f in value.fields))
                     unknown = part if unknown is None else unknown | part
         return unknown if unknown is not None else True
+
+    # ----------------------------------------------------------------- compute, cost, energy
+
+    def _nested(self, read: Callable[[Component], Value], field: str) -> list[Value]:
+        """A column read from a nested record: unknown (needing ``field``) where it is None."""
+        unknown = Unknown.of(field)
+        out: list[Value] = []
+        for comp in self.chain.components:
+            value = read(comp)
+            out.append(unknown if value is None else value)
+        return out
+
+    def _column_compute_access(self) -> list[Value]:
+        return self._nested(lambda c: c.compute and c.compute.access.value, "compute")
+
+    def _column_allocation_programme(self) -> list[Value]:
+        return self._nested(
+            lambda c: c.compute and c.compute.allocation and c.compute.allocation.programme.value,
+            "compute.allocation",
+        )
+
+    def _column_runs_models(self) -> list[Value]:
+        chain = self.chain
+        return [
+            any(chain.components[j].kind is Kind.MODEL for j in chain.sources(i, Relation.RUNS_ON))
+            for i in range(self.n)
+        ]
+
+    def _column_training_gpu_hours(self) -> list[Value]:
+        return self._nested(lambda c: c.training and c.training.gpu_hours, "training.gpu_hours")
+
+    def _column_training_cost_eur(self) -> list[Value]:
+        return self._nested(
+            lambda c: c.training and c.training.cost and c.training.cost.total_eur,
+            "training.cost",
+        )
+
+    def _column_operating_cost_eur(self) -> list[Value]:
+        return self._nested(
+            lambda c: c.operating_cost and c.operating_cost.total_eur, "operating_cost"
+        )
+
+    def _column_site_energy_kwh(self) -> list[Value]:
+        return self._nested(
+            lambda c: c.energy_use and c.energy_use.kwh_per_year, "energy_use.kwh_per_year"
+        )
+
+    def _column_pue(self) -> list[Value]:
+        return self._nested(lambda c: c.energy_use and c.energy_use.pue, "energy_use.pue")
+
+    def _column_energy_origin(self) -> list[Value]:
+        return self._nested(
+            lambda c: None if c.origin is None else frozenset(o.value for o in c.origin), "origin"
+        )
+
+    def _frugality_documented(self, i: int) -> Value:
+        frugality = self.comp(i).frugality
+        if frugality is None:
+            return Unknown.of("frugality")
+        if not frugality.documented:
+            return False
+        if frugality.energy_per_training_kwh is None and frugality.energy_per_inference_wh is None:
+            return Unknown.of(
+                "frugality.energy_per_training_kwh", "frugality.energy_per_inference_wh"
+            )
+        return True
+
+    # ----------------------------------------------------------------- people
+
+    def _column_bus_factor(self) -> list[Value]:
+        """People of teams in the trusted area (and not under foreign control) that maintain the
+        component and can maintain it. A component no team maintains directly takes the best of its hosts (whoever runs
+        a platform runs what is on it), as maintained_locally does."""
+        result: list[Value] = [self._team_bus_factor(i) for i in range(self.n)]
+        hosts = self._maintenance_hosts
+        finished = [False] * self.n
+        for i in postorder(hosts):
+            finished[i] = True
+            if result[i] is not None:
+                continue
+            done = [result[h] for h in hosts[i] if finished[h] and h != i and result[h] is not None]
+            known = [v for v in done if not isinstance(v, Unknown)]
+            if known:
+                result[i] = max(known)
+            else:
+                result[i] = _merge_unknown(*done) if done else Unknown.of("maintained_by")
+        return result
+
+    def _team_bus_factor(self, i: int) -> Value:
+        """The count from the teams that maintain it directly; None when none does."""
+        comp = self.comp(i)
+        teams = [
+            j
+            for j in self.chain.targets(i, Relation.MAINTAINED_BY)
+            if self.comp(j).kind is Kind.TEAM
+        ]
+        if not teams:
+            return None
+        people = 0
+        unknown: Unknown | None = None
+        for j in teams:
+            team = self.comp(j)
+            trusted = self.get(j, "location_trusted")
+            control = self.get(j, "control")
+            if trusted is False or control == "foreign":
+                continue
+            part: Unknown | None = None
+            if isinstance(trusted, Unknown):  # its control counts as maintained_locally's
+                part = Unknown(frozenset(f"{team.id}.{f}" for f in trusted.fields))
+            count = None if team.maintainers is None else team.maintainers.get(comp.id)
+            if count is None:
+                part = Unknown.of(f"{team.id}.maintainers") | (part or Unknown(frozenset()))
+            if part is not None:
+                unknown = part if unknown is None else unknown | part
+            elif count is not None:
+                people += count
+        if unknown is not None and people < 2:
+            return unknown
+        return people
+
+    def _sys_crisis_reserve(self) -> Value:
+        missing: list[str] = []
+        stated = False
+        for comp in self.chain.components:
+            if comp.kind is not Kind.TEAM:
+                continue
+            if comp.reserve is None:
+                missing.append(f"{comp.id}.reserve")
+                continue
+            stated = True
+            if comp.reserve.cleared and comp.reserve.people > 0:
+                return True
+        if not missing and stated:
+            return False
+        return Unknown(frozenset(missing or ["reserve"]))
+
+    def _sys_system_classification(self) -> Value:
+        level = self.inventory.system.classification
+        return Unknown.of("system.classification") if level is None else level
+
+    def _sys_regional_languages(self) -> Value:
+        languages = self.inventory.system.regional_languages
+        return (
+            Unknown.of("system.regional_languages") if languages is None else frozenset(languages)
+        )
+
+    # ----------------------------------------------------------------- openness, Gaia-X
+
+    def _open_source_ai(self, i: int) -> Value:
+        """OSAID 1.0: weights and code under OSI-approved terms, and complete data
+        information. Open weights under a licence that is not open are restricted."""
+        comp = self.comp(i)
+        openness = comp.openness
+        weights = openness.weights if openness is not None else None
+        if weights is None:
+            if comp.weights is Weights.CLOSED:
+                weights = OpenTerms.CLOSED
+            elif comp.weights is Weights.LICENSED:
+                weights = OpenTerms.RESTRICTED
+            elif comp.weights is Weights.OPEN:
+                licence = self.get(i, "license_open")
+                if licence is True:
+                    weights = OpenTerms.OPEN
+                elif licence is False:
+                    weights = OpenTerms.RESTRICTED
+        code = openness.code if openness is not None else None
+        data = openness.data_information if openness is not None else None
+        if (
+            weights in (OpenTerms.RESTRICTED, OpenTerms.CLOSED)
+            or code in (OpenTerms.RESTRICTED, OpenTerms.CLOSED)
+            or data in (DataInformation.PARTIAL, DataInformation.NONE)
+        ):
+            return False
+        missing = [
+            name
+            for name, value in (
+                ("openness.weights", weights),
+                ("openness.code", code),
+                ("openness.data_information", data),
+            )
+            if value is None
+        ]
+        return Unknown(frozenset(missing)) if missing else True
+
+    def _gaia_x_level(self, i: int) -> Value:
+        credential = self.comp(i).gaia_x
+        if credential is None:
+            return Unknown.of("gaia_x")
+        expires, today = credential.expires, self.today
+        if expires is not None and today is not None and expires < today:
+            return "expired"
+        return credential.level.value
 
     # ----------------------------------------------------------------- system
 

@@ -46,6 +46,30 @@ QUESTIONS: dict[str, str] = {
     "uses": "which chips does {it} run on?",
     "weights": "are {its} weights open, licensed for on-premises use, or closed?",
     "system.languages": "which languages must the system serve?",
+    "system.classification": "how sensitive is the data the system handles?",
+    "system.regional_languages": "which languages do the regions the system serves speak?",
+    # compute, cost, energy, people, reach, openness, Gaia-X
+    "compute": "is {its} compute owned, rented, or allocated on a public machine?",
+    "compute.allocation": "who allocated {its} compute, on which machine (with source and date)?",
+    "training.gpu_hours": "how many GPU-hours did {its} training take?",
+    "training.cost": "what did {its} training cost (compute, energy, cooling)?",
+    "operating_cost": "what does running {it} cost a year (compute, energy, cooling)?",
+    "energy_use.pue": "what is {its} power usage effectiveness (PUE), as published?",
+    "energy_use.kwh_per_year": "how much energy does {it} use a year (kWh)?",
+    "origin": "where does {its} electricity come from?",
+    "frugality": "is {its} energy documented, per training run or per inference?",
+    "frugality.energy_per_training_kwh": "how much energy did {its} training run use (kWh)?",
+    "frugality.energy_per_inference_wh": "how much energy does {it} use per inference (Wh)?",
+    "maintainers": "how many of {its} people can maintain each component it maintains?",
+    "reserve": "can {it} mobilise a cleared reserve in a crisis, and how many people?",
+    "audiences": "who can use {it}: the public, small businesses, local authorities?",
+    "access_modes": "can {it} be used offline or on low bandwidth?",
+    "small_organization_pricing": "what does {it} cost small organisations?",
+    "openness.weights": "are {its} weights under OSI-approved terms, restricted, or closed?",
+    "openness.code": "is the code to train and run {it} under OSI-approved terms?",
+    "openness.data_information": "is {its} training data documented completely, partly or not?",
+    "local_tuning": "was {it} retrained or fine-tuned on local data?",
+    "gaia_x": "which Gaia-X credential does {it} hold (level, the credential, its dates)?",
     # Facts the catalog lacks: nothing in the inventory can settle them.
     "catalog.accreditation": (
         "which national accreditation covers classified data in the home country? The catalog "
@@ -112,9 +136,30 @@ def establish_all(fields: Sequence[str]) -> str:
     return "; ".join(phrases)
 
 
+# Fields that are records of their own: ``energy_use.pue`` is one field, not ``pue`` of a
+# component named energy_use.
+RECORDS = frozenset(
+    {
+        "compute",
+        "training",
+        "inference",
+        "operating_cost",
+        "frugality",
+        "energy_use",
+        "reserve",
+        "openness",
+        "gaia_x",
+    }
+)
+
+
 def _split(field: str) -> tuple[str | None, str]:
-    """``organizations.acme.country`` -> (``organizations.acme``, ``country``)."""
+    """``organizations.acme.country`` -> (``organizations.acme``, ``country``);
+    ``ops.energy_use.pue`` -> (``ops``, ``energy_use.pue``)."""
     if "." not in field:
         return None, field
     owner, _, name = field.rpartition(".")
+    head, _, record = owner.rpartition(".")
+    if record in RECORDS and head != "organizations":
+        return head or None, f"{record}.{name}"
     return owner, name
