@@ -1,4 +1,11 @@
-"""The JSON report (the public contract): sorted keys, two-space indent, UTF-8, newline."""
+"""The JSON report (the public contract): sorted keys, two-space indent, UTF-8, newline.
+
+Version 2 (the default) says each thing once: the rule texts stand in ``rules``, findings
+name their rule by id, and their paths are references to the ``paths`` table, a tree of
+path steps that findings sharing a beginning share (so a deep chain, each of whose
+components has a finding, is linear in size, not quadratic). Version 1 repeats the rule's
+texts and the whole path in every finding (``--report-version 1``).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +18,66 @@ from sovcheck import jsontext
 from sovcheck.model.report import Finding, Report, Status
 from sovcheck.model.rubric import Severity
 
+LATEST = 2
+VERSIONS = (1, 2)
 
-def to_data(report: Report, *, findings: bool = True) -> dict[str, Any]:
-    """The report as JSON data, keys sorted. Findings, which can number in the hundreds of
-    thousands, are written field by field (what model_dump would give, ten times faster);
-    without ``findings`` their list is left empty."""
+
+def to_data(report: Report, *, findings: bool = True, version: int = LATEST) -> dict[str, Any]:
+    """The report as JSON data of ``version``, keys sorted. Findings, which can number in
+    the hundreds of thousands, are written field by field (what model_dump would give, ten
+    times faster); without ``findings`` their list (and the path table) is left empty."""
+    if version == 1:
+        data: dict[str, Any] = _sorted(report.model_dump(mode="json", exclude={"findings"}))
+        data["findings"] = [_finding(f) for f in report.findings] if findings else []
+        return {key: data[key] for key in sorted(data)}
+    data, table = _data_v2(report)
+    if findings:
+        data["findings"] = [_encodable_v2(f, table.ref(f.path)) for f in report.findings]
+    data["paths"] = table.nodes
+    return data
+
+
+def _data_v2(report: Report) -> tuple[dict[str, Any], PathTable]:
+    """A version 2 report without its findings, its risks' paths references to the path
+    table begun here (the findings' paths continue it), ``findings`` and ``paths`` empty."""
     data: dict[str, Any] = _sorted(report.model_dump(mode="json", exclude={"findings"}))
-    data["findings"] = [_finding(f) for f in report.findings] if findings else []
-    return {key: data[key] for key in sorted(data)}
+    data["report_version"] = 2
+    table = PathTable()
+    for kind in ("cutoff", "single_points_of_failure"):
+        for risk in data["risks"][kind]:
+            risk["path"] = table.ref(tuple(risk["path"]))
+    data["findings"] = []
+    data["paths"] = []
+    return {key: data[key] for key in sorted(data)}, table
+
+
+class PathTable:
+    """The ``paths`` of a version 2 report: each step a component and the index of the
+    step before it (None for the first), in the order findings first need them, so that a
+    step's parent always comes before it."""
+
+    def __init__(self) -> None:
+        self.nodes: list[dict[str, Any]] = []
+        self._index: dict[tuple[int, str], int] = {}
+        self._last: tuple[tuple[str, ...], int | None] = ((), None)
+
+    def ref(self, path: tuple[str, ...]) -> int | None:
+        """The index of the step that ends ``path`` (None for an empty path)."""
+        last_path, last_ref = self._last
+        if path is last_path or path == last_path:
+            return last_ref
+        at = -1
+        index = self._index
+        for component in path:
+            key = (at, component)
+            found = index.get(key)
+            if found is None:
+                found = index[key] = len(self.nodes)
+                self.nodes.append({"component": component, "parent": None if at < 0 else at})
+            at = found
+        ref = None if at < 0 else at
+        self._last = (path, ref)
+        return ref
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -50,18 +109,25 @@ BATCH = 4096
 _FINDING_KEYS = tuple(sorted(Finding.model_fields))
 
 
-def render(report: Report) -> str:
-    return b"".join(render_chunks(report)).decode("utf-8")
+def render(report: Report, version: int = LATEST) -> str:
+    return b"".join(render_chunks(report, version)).decode("utf-8")
 
 
-def render_chunks(report: Report) -> Iterator[bytes]:
-    """The report as UTF-8 in pieces; joined, the bytes of ``json.dumps(data,
-    sort_keys=True, indent=2, ensure_ascii=False) + "\n"``."""
-    yield from _report_chunks(report, 0)
+def render_chunks(report: Report, version: int = LATEST) -> Iterator[bytes]:
+    """The report as UTF-8 in pieces; joined, the bytes of ``json.dumps(to_data(report,
+    version=version), sort_keys=True, indent=2, ensure_ascii=False) + "\n"``."""
+    yield from _report_chunks(report, 0, version)
     yield b"\n"
 
 
-def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
+def _report_chunks(report: Report, level: int, version: int) -> Iterator[bytes]:
+    if version == 1:
+        yield from _report_chunks_v1(report, level)
+    else:
+        yield from _report_chunks_v2(report, level)
+
+
+def _report_chunks_v1(report: Report, level: int) -> Iterator[bytes]:
     """One report as JSON nested ``level`` deep (its first line not indented).
 
     pydantic_core's encoder gives the bytes of json.dumps(sort_keys=True, indent=2,
@@ -71,7 +137,7 @@ def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
     the empty list stands: JSON strings hold no raw newline, so a newline and the key's
     indent mark the place.
     """
-    data = to_data(report, findings=False)
+    data = to_data(report, findings=False, version=1)
     # pydantic_core writes NaN and Infinity as bare tokens; findings hold no floats.
     jsontext.require_finite(data)
     text = _dumps(data, level)
@@ -82,14 +148,57 @@ def _report_chunks(report: Report, level: int) -> Iterator[bytes]:
         yield text
         return
     yield head + marker[:-1]
-    # The findings nested as deep as in the report, so that the encoder indents them.
-    prefix, suffix = _nesting(level)
     findings = report.findings
-    for start in range(0, len(findings), BATCH):
-        batch = _nest(level, [_encodable(f) for f in findings[start : start + BATCH]])
-        body = pydantic_core.to_json(batch, indent=2)[len(prefix) : -len(suffix)]
-        yield (b",\n" if start else b"\n") + body
-    yield b"\n" + b"  " * (level + 1) + b"]" + tail
+    yield from _items(
+        level,
+        (
+            [_encodable(f) for f in findings[start : start + BATCH]]
+            for start in range(0, len(findings), BATCH)
+        ),
+    )
+    yield tail
+
+
+def _report_chunks_v2(report: Report, level: int) -> Iterator[bytes]:
+    """Version 2, written as version 1 is: the findings, then the path table (the risks'
+    paths, then the findings'), spliced in where their empty lists stand (``findings``
+    sorts before ``paths``)."""
+    data, table = _data_v2(report)
+    jsontext.require_finite(data)
+    text = _dumps(data, level)
+    indent = b"\n" + b"  " * (level + 1)
+    head, found, rest = text.partition(indent + b'"findings": []')
+    middle, found_paths, tail = rest.partition(indent + b'"paths": []')
+    assert found and found_paths, "every version 2 report has findings and paths keys"
+    findings = report.findings
+    yield head + indent + b'"findings": ['
+    yield from _items(
+        level,
+        (
+            [_encodable_v2(f, table.ref(f.path)) for f in findings[start : start + BATCH]]
+            for start in range(0, len(findings), BATCH)
+        ),
+    )
+    yield middle + indent + b'"paths": ['
+    nodes = table.nodes
+    yield from _items(
+        level, (nodes[start : start + BATCH] for start in range(0, len(nodes), BATCH))
+    )
+    yield tail
+
+
+def _items(level: int, batches: Iterator[list[Any]]) -> Iterator[bytes]:
+    """The items of a list that is a key of a report nested ``level`` deep, each batch
+    encoded as the encoder indents it there, then the list's closing bracket."""
+    prefix, suffix = _nesting(level)
+    first = True
+    for batch in batches:
+        if not batch:
+            continue
+        body = pydantic_core.to_json(_nest(level, batch), indent=2)[len(prefix) : -len(suffix)]
+        yield (b"\n" if first else b",\n") + body
+        first = False
+    yield (b"]" if first else b"\n" + b"  " * (level + 1) + b"]")
 
 
 def _nest(level: int, findings: list[Any]) -> Any:
@@ -126,6 +235,28 @@ def _encodable(f: Finding) -> dict[str, Any]:
     return data
 
 
+def _encodable_v2(f: Finding, path: int | None) -> dict[str, Any]:
+    """A version 2 finding in key order: what is its own (and its rule's objective and
+    severity, which readers filter on), its rule's texts and its path by reference."""
+    values = vars(f)
+    loc = values["location"]
+    without = values["status_without_waiver"]
+    return {
+        "component": values["component"],
+        "location": {"column": loc.column, "file": loc.file, "line": loc.line},
+        "message": values["message"],
+        "objective": values["objective"],
+        "path": path,
+        "rule": values["rule"],
+        "severity": _ENUM_VALUES[values["severity"]],
+        "status": _ENUM_VALUES[values["status"]],
+        "status_without_waiver": None if without is None else _ENUM_VALUES[without],
+        "unknown_fields": values["unknown_fields"],
+        "waived": values["waived"],
+        "waiver_reason": values["waiver_reason"],
+    }
+
+
 def _dumps(data: Any, level: int) -> bytes:
     text: bytes = pydantic_core.to_json(data, indent=2)
     return text.replace(b"\n", b"\n" + b"  " * level) if level else text
@@ -143,12 +274,12 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-def render_many(reports: Sequence[Report]) -> str:
+def render_many(reports: Sequence[Report], version: int = LATEST) -> str:
     """Several audits: a JSON array of reports, each exactly as the contract describes."""
-    return b"".join(render_many_chunks(reports)).decode("utf-8")
+    return b"".join(render_many_chunks(reports, version)).decode("utf-8")
 
 
-def render_many_chunks(reports: Sequence[Report]) -> Iterator[bytes]:
+def render_many_chunks(reports: Sequence[Report], version: int = LATEST) -> Iterator[bytes]:
     if not reports:
         yield b"[]\n"
         return
@@ -156,5 +287,5 @@ def render_many_chunks(reports: Sequence[Report]) -> Iterator[bytes]:
     for k, report in enumerate(reports):
         if k:
             yield b",\n  "
-        yield from _report_chunks(report, 1)
+        yield from _report_chunks(report, 1, version)
     yield b"\n]\n"
