@@ -9,10 +9,13 @@ texts and the whole path in every finding (``--report-version 1``).
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import pydantic_core
+import orjson
+from pydantic import BaseModel
 
 from sovcheck import jsontext
 from sovcheck.model.report import Finding, Report, Status
@@ -26,29 +29,53 @@ def to_data(report: Report, *, findings: bool = True, version: int = LATEST) -> 
     """The report as JSON data of ``version``, keys sorted. Findings, which can number in
     the hundreds of thousands, are written field by field (what model_dump would give, ten
     times faster); without ``findings`` their list (and the path table) is left empty."""
-    if version == 1:
-        data: dict[str, Any] = _sorted(report.model_dump(mode="json", exclude={"findings"}))
-        data["findings"] = [_finding(f) for f in report.findings] if findings else []
-        return {key: data[key] for key in sorted(data)}
-    data, table = _data_v2(report)
+    data, table = _head(report, version)
     if findings:
-        data["findings"] = [_encodable_v2(f, table.ref(f.path)) for f in report.findings]
-    data["paths"] = table.nodes
-    return data
+        if table is None:
+            data["findings"] = [_finding(f) for f in report.findings]
+        else:
+            data["findings"] = [_encodable_v2(f, table.ref(f.path)) for f in report.findings]
+    if table is not None:
+        data["paths"] = table.nodes
+    ordered: dict[str, Any] = _sorted(data)
+    return ordered
 
 
-def _data_v2(report: Report) -> tuple[dict[str, Any], PathTable]:
-    """A version 2 report without its findings, its risks' paths references to the path
-    table begun here (the findings' paths continue it), ``findings`` and ``paths`` empty."""
-    data: dict[str, Any] = _sorted(report.model_dump(mode="json", exclude={"findings"}))
+def _head(report: Report, version: int) -> tuple[dict[str, Any], PathTable | None]:
+    """The report without its findings (an empty list), its keys in no particular order;
+    for version 2, its risks' paths are references to the path table begun here (the
+    findings' paths continue it), and ``paths`` is empty."""
+    data: dict[str, Any] = report.model_dump(mode="json", exclude={"findings"})
+    data["findings"] = []
+    if version == 1:
+        return data, None
     data["report_version"] = 2
     table = PathTable()
     for kind in ("cutoff", "single_points_of_failure"):
         for risk in data["risks"][kind]:
             risk["path"] = table.ref(tuple(risk["path"]))
-    data["findings"] = []
     data["paths"] = []
-    return {key: data[key] for key in sorted(data)}, table
+    return data, table
+
+
+def _require_finite(data: dict[str, Any]) -> None:
+    """ValueError if the report's data holds NaN or an infinity, which orjson would write
+    as null: only the fields whose type holds floats are searched (not the warnings,
+    unknowns and other long lists of text)."""
+    jsontext.require_finite([data[name] for name in _float_fields()])
+
+
+@functools.cache
+def _float_fields() -> tuple[str, ...]:
+    return tuple(name for name, f in Report.model_fields.items() if _holds_float(f.annotation))
+
+
+def _holds_float(annotation: Any) -> bool:
+    if annotation is float:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return any(_holds_float(f.annotation) for f in annotation.model_fields.values())
+    return any(_holds_float(arg) for arg in typing.get_args(annotation))
 
 
 class PathTable:
@@ -58,26 +85,25 @@ class PathTable:
 
     def __init__(self) -> None:
         self.nodes: list[dict[str, Any]] = []
-        self._index: dict[tuple[int, str], int] = {}
-        self._last: tuple[tuple[str, ...], int | None] = ((), None)
+        # every path (and beginning of one) met, and the index of its last step
+        self._known: dict[tuple[str, ...], int | None] = {(): None}
 
     def ref(self, path: tuple[str, ...]) -> int | None:
         """The index of the step that ends ``path`` (None for an empty path)."""
-        last_path, last_ref = self._last
-        if path is last_path or path == last_path:
-            return last_ref
-        at = -1
-        index = self._index
-        for component in path:
-            key = (at, component)
-            found = index.get(key)
-            if found is None:
-                found = index[key] = len(self.nodes)
-                self.nodes.append({"component": component, "parent": None if at < 0 else at})
-            at = found
-        ref = None if at < 0 else at
-        self._last = (path, ref)
-        return ref
+        known = self._known
+        at = known.get(path, -1)
+        if at != -1:
+            return at
+        # the longest beginning of the path met before (often all of it but the last step)
+        depth = len(path) - 1
+        while (at := known.get(path[:depth], -1)) == -1:
+            depth -= 1
+        nodes = self.nodes
+        for step in range(depth, len(path)):
+            nodes.append({"component": path[step], "parent": at})
+            at = len(nodes) - 1
+            known[path[: step + 1]] = at
+        return at
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -130,16 +156,16 @@ def _report_chunks(report: Report, level: int, version: int) -> Iterator[bytes]:
 def _report_chunks_v1(report: Report, level: int) -> Iterator[bytes]:
     """One report as JSON nested ``level`` deep (its first line not indented).
 
-    pydantic_core's encoder gives the bytes of json.dumps(sort_keys=True, indent=2,
-    ensure_ascii=False), whose pure-Python encoder runs whenever indent is set (ten times
-    slower). Report floats are rounded to at most 4 decimals, so none is written in exponent
-    form, where the two would differ (1e-05 vs 0.00001). The findings are spliced in where
+    orjson gives the bytes of json.dumps(sort_keys=True, indent=2, ensure_ascii=False) for
+    data whose keys are in sorted order (every mapping here is built so), whose pure-Python
+    encoder runs whenever indent is set (ten times slower). Report floats are rounded to at
+    most 4 decimals, so none is written in exponent form, where the two would differ (1e-05
+    vs 1e-5). The findings are spliced in where
     the empty list stands: JSON strings hold no raw newline, so a newline and the key's
     indent mark the place.
     """
-    data = to_data(report, findings=False, version=1)
-    # pydantic_core writes NaN and Infinity as bare tokens; findings hold no floats.
-    jsontext.require_finite(data)
+    data, _ = _head(report, 1)
+    _require_finite(data)
     text = _dumps(data, level)
     marker = b"\n" + b"  " * (level + 1) + b'"findings": []'
     head, found, tail = text.partition(marker)
@@ -163,8 +189,9 @@ def _report_chunks_v2(report: Report, level: int) -> Iterator[bytes]:
     """Version 2, written as version 1 is: the findings, then the path table (the risks'
     paths, then the findings'), spliced in where their empty lists stand (``findings``
     sorts before ``paths``)."""
-    data, table = _data_v2(report)
-    jsontext.require_finite(data)
+    data, table = _head(report, 2)
+    assert table is not None
+    _require_finite(data)
     text = _dumps(data, level)
     indent = b"\n" + b"  " * (level + 1)
     head, found, rest = text.partition(indent + b'"findings": []')
@@ -195,7 +222,7 @@ def _items(level: int, batches: Iterator[list[Any]]) -> Iterator[bytes]:
     for batch in batches:
         if not batch:
             continue
-        body = pydantic_core.to_json(_nest(level, batch), indent=2)[len(prefix) : -len(suffix)]
+        body = _encode(_nest(level, batch))[len(prefix) : -len(suffix)]
         yield (b"\n" if first else b",\n") + body
         first = False
     yield (b"]" if first else b"\n" + b"  " * (level + 1) + b"]")
@@ -211,7 +238,7 @@ def _nest(level: int, findings: list[Any]) -> Any:
 def _nesting(level: int) -> tuple[bytes, bytes]:
     """The encoded text before and after the items of ``_nest(level, ...)``: up to the
     first item's indent, and from the end of the last item."""
-    text = pydantic_core.to_json(_nest(level, [0]), indent=2)
+    text = _encode(_nest(level, [0]))
     at = text.rindex(b"0")
     return text[: text.rindex(b"\n", 0, at) + 1], text[at + 1 :]
 
@@ -239,26 +266,28 @@ def _encodable_v2(f: Finding, path: int | None) -> dict[str, Any]:
     """A version 2 finding in key order: what is its own (and its rule's objective and
     severity, which readers filter on), its rule's texts and its path by reference."""
     values = vars(f)
-    loc = values["location"]
-    without = values["status_without_waiver"]
-    return {
-        "component": values["component"],
-        "location": {"column": loc.column, "file": loc.file, "line": loc.line},
-        "message": values["message"],
-        "objective": values["objective"],
-        "path": path,
-        "rule": values["rule"],
-        "severity": _ENUM_VALUES[values["severity"]],
-        "status": _ENUM_VALUES[values["status"]],
-        "status_without_waiver": None if without is None else _ENUM_VALUES[without],
-        "unknown_fields": values["unknown_fields"],
-        "waived": values["waived"],
-        "waiver_reason": values["waiver_reason"],
-    }
+    # The engine builds findings in key order; validated ones are in field order.
+    ordered = tuple(values) == _FINDING_KEYS
+    data = dict(values) if ordered else {k: values[k] for k in _FINDING_KEYS}
+    del data["references"], data["remediation"]
+    loc = data["location"]
+    data["location"] = {"column": loc.column, "file": loc.file, "line": loc.line}
+    data["path"] = path
+    data["severity"] = _ENUM_VALUES[data["severity"]]
+    data["status"] = _ENUM_VALUES[data["status"]]
+    if data["status_without_waiver"] is not None:
+        data["status_without_waiver"] = _ENUM_VALUES[data["status_without_waiver"]]
+    return data
+
+
+def _encode(data: Any) -> bytes:
+    """``data`` as JSON text indented by two spaces, its mappings' keys in their order."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2)
 
 
 def _dumps(data: Any, level: int) -> bytes:
-    text: bytes = pydantic_core.to_json(data, indent=2)
+    """``data``, its mappings' keys sorted, as nested ``level`` deep."""
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
     return text.replace(b"\n", b"\n" + b"  " * level) if level else text
 
 
