@@ -12,7 +12,13 @@ from typing import Any
 from sovcheck.errors import InputError, Problem
 from sovcheck.load.document import Document, PathItem
 from sovcheck.load.validation import validate_model
-from sovcheck.model.report import CutoffRisk, Finding, Report, Risks, SinglePointOfFailure
+from sovcheck.model.report import (
+    CutoffRisk,
+    Report,
+    Risks,
+    SinglePointOfFailure,
+    finding_unchecked,
+)
 from sovcheck.model.report_v2 import ReportV2
 
 READABLE = (1, 2)
@@ -98,22 +104,25 @@ def expand(report: ReportV2, doc: Document, prefix: tuple[PathItem, ...] = ()) -
         steps = path(f.path, ("findings", k))
         if steps is None:
             continue
+        # validated as the report was read: built as the engine builds findings
         findings.append(
-            Finding(
-                rule=f.rule,
-                objective=f.objective,
-                severity=f.severity,
-                status=f.status,
-                component=f.component,
-                message=f.message,
-                path=steps,
-                location=f.location,
-                remediation=rule.remediation,
-                references=rule.references,
-                waived=f.waived,
-                waiver_reason=f.waiver_reason,
-                status_without_waiver=f.status_without_waiver,
-                unknown_fields=f.unknown_fields,
+            finding_unchecked(
+                {
+                    "component": f.component,
+                    "location": f.location,
+                    "message": f.message,
+                    "objective": f.objective,
+                    "path": steps,
+                    "references": rule.references,
+                    "remediation": rule.remediation,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "status": f.status,
+                    "status_without_waiver": f.status_without_waiver,
+                    "unknown_fields": f.unknown_fields,
+                    "waived": f.waived,
+                    "waiver_reason": f.waiver_reason,
+                }
             )
         )
     risks = report.risks
