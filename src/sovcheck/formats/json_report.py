@@ -228,8 +228,9 @@ def _items(level: int, batches: Iterator[list[Any]]) -> Iterator[bytes]:
     yield (b"]" if first else b"\n" + b"  " * (level + 1) + b"]")
 
 
-def _nest(level: int, findings: list[Any]) -> Any:
-    nested: Any = {"findings": findings}
+def _nest(level: int, items: list[Any]) -> Any:
+    """``items`` as a list under a key of a mapping nested in ``level`` lists."""
+    nested: Any = {"items": items}
     for _ in range(level):
         nested = [nested]
     return nested
