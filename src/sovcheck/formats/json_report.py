@@ -36,7 +36,7 @@ def to_data(report: Report, *, findings: bool = True, version: int = LATEST) -> 
         else:
             data["findings"] = [_encodable_v2(f, table.ref(f.path)) for f in report.findings]
     if table is not None:
-        data["paths"] = table.nodes
+        data["paths"] = _steps(table.nodes)
     ordered: dict[str, Any] = _sorted(data)
     return ordered
 
@@ -84,7 +84,9 @@ class PathTable:
     step's parent always comes before it."""
 
     def __init__(self) -> None:
-        self.nodes: list[dict[str, Any]] = []
+        # (component, parent) pairs, made dicts only as they are written: a million-
+        # component audit has hundreds of thousands of steps
+        self.nodes: list[tuple[str, int | None]] = []
         # every path (and beginning of one) met, and the index of its last step
         self._known: dict[tuple[str, ...], int | None] = {(): None}
 
@@ -100,10 +102,14 @@ class PathTable:
             depth -= 1
         nodes = self.nodes
         for step in range(depth, len(path)):
-            nodes.append({"component": path[step], "parent": at})
+            nodes.append((path[step], at))
             at = len(nodes) - 1
             known[path[: step + 1]] = at
         return at
+
+
+def _steps(nodes: list[tuple[str, int | None]]) -> list[dict[str, Any]]:
+    return [{"component": component, "parent": parent} for component, parent in nodes]
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -209,7 +215,7 @@ def _report_chunks_v2(report: Report, level: int) -> Iterator[bytes]:
     yield middle + indent + b'"paths": ['
     nodes = table.nodes
     yield from _items(
-        level, (nodes[start : start + BATCH] for start in range(0, len(nodes), BATCH))
+        level, (_steps(nodes[start : start + BATCH]) for start in range(0, len(nodes), BATCH))
     )
     yield tail
 
