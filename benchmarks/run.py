@@ -158,7 +158,7 @@ def child_stages(path: str, profile_to: str | None = None) -> dict[str, Any]:
         (audit_mod, "_risks", "risks"),
         (audit_mod, "_unknowns", "unknowns"),
         (graph_mod.ValueChain, "_compute_dominators", "dominators"),
-        (json_report, "to_data", "model_dump"),
+        (json_report, "_head", "model_dump"),
     ]
     for owner, attribute, stage in wrapped:
         setattr(owner, attribute, st.wrap(stage, getattr(owner, attribute)))

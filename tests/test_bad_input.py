@@ -324,7 +324,7 @@ def test_output_to_a_pipe_is_written_not_replaced(cli, tmp_path):
     assert result.code in (0, 1)
     assert result.err == ""
     assert pipe.is_fifo()
-    assert json.loads(received[0])["report_version"] == 1
+    assert json.loads(received[0])["report_version"] == 2
 
 
 def test_suggestions_among_many_ids_match_a_full_comparison():

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import check_golden, check_junit
@@ -90,13 +91,14 @@ def test_audit_does_not_modify_the_inventory(cli):
     assert Path(HOSPITAL).read_bytes() == before
 
 
-def test_report_validates_against_the_shipped_report_schema(cli):
-    result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
-    schema = json.loads(cli("schema", "--report").out)
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_report_validates_against_the_shipped_report_schema(cli, version):
+    result = cli("audit", HOSPITAL, "--format", "json", "--report-version", version, *TODAY)
+    schema = json.loads(cli("schema", "--report", "--report-version", version).out)
     jsonschema.validate(json.loads(result.out), schema)
-    shipped = Path("src/sovcheck/schemas/report-v1.json")
+    shipped = Path(f"src/sovcheck/schemas/report-v{version}.json")
     assert json.loads(shipped.read_text(encoding="utf-8")) == schema, (
-        "regenerate: sovcheck schema --report > src/sovcheck/schemas/report-v1.json"
+        f"regenerate: sovcheck schema --report --report-version {version} > {shipped}"
     )
 
 
@@ -224,4 +226,4 @@ def test_progress_only_on_a_terminal(cli, monkeypatch):
     result = cli("audit", HOSPITAL, "--format", "json", *TODAY)
     assert "sovcheck: auditing 9 components of inventories/hospital-us-cloud.yaml" in tty.getvalue()
     assert "sovcheck:" not in result.out
-    assert json.loads(result.out)["report_version"] == 1
+    assert json.loads(result.out)["report_version"] == 2

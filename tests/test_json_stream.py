@@ -21,9 +21,10 @@ def reports() -> list[Report]:
     return [audit(path) for path in sorted((ROOT / "inventories").glob("*.yaml"))]
 
 
+@pytest.mark.parametrize("version", json_report.VERSIONS)
 @pytest.mark.parametrize("batch", [1, 2, 3, 4096])
 def test_pieces_join_to_json_dumps(
-    reports: list[Report], batch: int, monkeypatch: pytest.MonkeyPatch
+    reports: list[Report], batch: int, version: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(json_report, "BATCH", batch)
     empty = reports[0].model_copy(update={"findings": ()})
@@ -39,13 +40,17 @@ def test_pieces_join_to_json_dumps(
     )
     assert next(iter(vars(validated.findings[0]))) == "rule"
     for report in [*reports, empty, validated]:
-        pieces = list(json_report.render_chunks(report))
-        assert b"".join(pieces).decode("utf-8") == _expected(json_report.to_data(report))
+        pieces = list(json_report.render_chunks(report, version))
+        expected = json_report.to_data(report, version=version)
+        assert expected["report_version"] == version
+        assert b"".join(pieces).decode("utf-8") == _expected(expected)
         if len(report.findings) > batch:
             assert len(pieces) > 3  # written in pieces, not at once
     for group in (reports, reports[:1], [empty, reports[0]]):
-        assert json_report.render_many(group) == _expected([json_report.to_data(r) for r in group])
-    assert json_report.render_many([]) == "[]\n"
+        assert json_report.render_many(group, version) == _expected(
+            [json_report.to_data(r, version=version) for r in group]
+        )
+    assert json_report.render_many([], version) == "[]\n"
 
 
 def test_stream_audits_matches_render_audits(reports: list[Report]) -> None:

@@ -342,8 +342,8 @@ def test_diff_reads_a_saved_json_report(tmp_path: Path) -> None:
 
 def test_diff_rejects_a_report_of_another_version(tmp_path: Path) -> None:
     saved = tmp_path / "base.json"
-    saved.write_text('{"report_version": 2}', encoding="utf-8")
-    with pytest.raises(InputError, match="report_version 2 is not supported"):
+    saved.write_text('{"report_version": 3}', encoding="utf-8")
+    with pytest.raises(InputError, match="report_version 3 is not supported"):
         load_side(str(saved), RUBRIC, CATALOG, OPTIONS)
 
 

@@ -105,3 +105,54 @@ def test_sigterm_exits_143(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
     assert proc.returncode == cli.EXIT_TERMINATED == 143
     assert b"Traceback" not in proc.stderr
+
+
+class _Ended(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def test_the_command_ends_at_once_once_everything_is_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The ``sovcheck`` command ends with os._exit and the audit's exit code, after its
+    output is flushed; main (what tests run in-process) still raises SystemExit."""
+    ended: list[int] = []
+
+    def fake_exit(code: int) -> None:
+        ended.append(code)
+        raise _Ended(code)
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.chdir(ROOT)
+    sarif = tmp_path / "out.sarif"
+    args = ["sovcheck", "audit", US, "--format", "json", "--output-format", f"sarif={sarif}"]
+    monkeypatch.setattr(sys, "argv", [*args, "--today", "2026-11-23"])
+    with pytest.raises(_Ended):
+        cli.entry()
+    assert ended == [1]
+    out = capfd.readouterr().out
+    assert out.startswith("{") and out.endswith("}\n")
+    assert '"report_version": 2' in out
+    assert sarif.read_text(encoding="utf-8").endswith("}\n")
+    monkeypatch.setattr(sys, "argv", ["sovcheck", "audit", "missing.yaml"])
+    with pytest.raises(_Ended):
+        cli.entry()
+    assert ended == [1, 2]
+    assert "missing.yaml" in capfd.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 2
+    assert ended == [1, 2]
+
+
+@pytest.mark.parametrize(("inventory", "code"), [(US, 1), ("missing.yaml", 2)])
+def test_the_command_keeps_its_exit_code_and_whole_output(inventory: str, code: int) -> None:
+    proc = subprocess.run([*AUDIT, inventory, "--format", "json"], cwd=ROOT, capture_output=True)
+    assert proc.returncode == code
+    if code == 1:
+        assert proc.stdout.decode("utf-8").endswith("}\n")
+        assert proc.stderr == b""
+    else:
+        assert proc.stdout == b""
+        assert b"missing.yaml" in proc.stderr

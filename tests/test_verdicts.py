@@ -139,7 +139,7 @@ def test_reference_inventory_golden_report(cli, path):
     assert result.code in (0, 1), result.err
     assert result.err == ""
     data = json.loads(result.out)
-    assert data["report_version"] == 1
+    assert data["report_version"] == 2
     assert data["overall"]["passed"] is (result.code == 0)
     check_golden(f"audit/{path.stem}.json", result.out)
 

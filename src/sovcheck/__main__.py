@@ -1,3 +1,3 @@
-from sovcheck.cli import main
+from sovcheck.cli import entry
 
-main()
+entry()

@@ -86,6 +86,12 @@ def inventory_key(path: str) -> str:
 
 def create(reports: Sequence[Report]) -> str:
     """The baseline file's text for these audits (sorted: the same audits, the same bytes)."""
+    return jsontext.dumps(of_reports(reports).model_dump(mode="json"))
+
+
+def of_reports(reports: Sequence[Report]) -> Baseline:
+    """The baseline of these audits: what ``create`` writes, and what a saved report
+    given as ``--baseline`` is taken for."""
     inventories = []
     for report in sorted(reports, key=lambda r: inventory_key(r.inventory.path)):
         entries = sorted(
@@ -114,20 +120,26 @@ def create(reports: Sequence[Report]) -> str:
             )
         )
     rubric = f"{reports[0].rubric.id} v{reports[0].rubric.version}" if reports else ""
-    data = Baseline(sovcheck_baseline=1, rubric=rubric, inventories=tuple(inventories))
-    return jsontext.dumps(data.model_dump(mode="json"))
+    return Baseline(sovcheck_baseline=1, rubric=rubric, inventories=tuple(inventories))
 
 
 def load(path: Path) -> Baseline:
-    """A baseline file, or an InputError naming file, line and column."""
+    """A baseline file, or a saved ``audit --format json`` report (version 1 or 2, one
+    inventory's or several's) taken as the baseline of its audits; an InputError naming
+    file, line and column."""
     from sovcheck.load.document import read_document
+    from sovcheck.load.saved_report import is_report_data, read_report, read_reports
     from sovcheck.load.validation import validate_model
 
     doc = read_document(path)
+    if is_report_data(doc.data):
+        return of_reports([read_report(doc)])
+    if isinstance(doc.data, list) and doc.data and all(map(is_report_data, doc.data)):
+        return of_reports(read_reports(doc))
     if not isinstance(doc.data, dict) or "sovcheck_baseline" not in doc.data:
         raise InputError(
-            f"{doc.path}: not a sovcheck baseline (no 'sovcheck_baseline'); "
-            "make one with sovcheck audit INVENTORY --create-baseline FILE"
+            f"{doc.path}: not a sovcheck baseline (no 'sovcheck_baseline') nor a saved JSON "
+            "report; make one with sovcheck audit INVENTORY --create-baseline FILE"
         )
     return validate_model(doc, Baseline)
 

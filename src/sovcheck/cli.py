@@ -43,6 +43,7 @@ from sovcheck.formats import (
     gap_json,
     gap_markdown,
     gap_table,
+    json_report,
     listing,
     sarif,
     stream_audits,
@@ -243,6 +244,17 @@ ColorOption = Annotated[
 ]
 
 
+ReportVersionOption = Annotated[
+    int,
+    typer.Option(
+        "--report-version",
+        min=1,
+        max=2,
+        help="Version of the JSON report: 2 says each rule's texts and each shared path once; 1 is the former shape, each finding whole.",
+    ),
+]
+
+
 def _today(today: dt.datetime | None) -> dt.date:
     return today.date() if today else dt.date.today()
 
@@ -399,6 +411,7 @@ def audit(
         ),
     ] = None,
     color: ColorOption = ColorChoice.AUTO,
+    report_version: ReportVersionOption = json_report.LATEST,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
@@ -487,12 +500,16 @@ def audit(
         if output is not None:
             write_atomically(
                 output,
-                _stream(settings, settings.output_format, audits, shown, many, to_file),
+                _stream(
+                    settings, settings.output_format, audits, shown, many, to_file, report_version
+                ),
                 paths,
             )
         elif not quiet:
             on_stdout = stdout_layout(color, os.environ, sys.stdout)
-            chunks = _stream(settings, settings.output_format, audits, shown, many, on_stdout)
+            chunks = _stream(
+                settings, settings.output_format, audits, shown, many, on_stdout, report_version
+            )
             sys.stdout.flush()
             first = next(chunks, b"")
             # the terminal may show both streams: end the progress line before the report
@@ -504,7 +521,7 @@ def audit(
         for fmt, target in settings.extras:
             write_atomically(
                 target,
-                _stream(settings, fmt, audits, shown, many, to_file),
+                _stream(settings, fmt, audits, shown, many, to_file, report_version),
                 paths,
                 "--output-format",
             )
@@ -560,6 +577,7 @@ def _stream(
     shown: list[tuple[Report, AuditFacts | None]],
     many: bool,
     layout: Layout,
+    report_version: int,
 ) -> Iterator[bytes]:
     """The JSON report is the record and keeps every finding; the other formats list the
     findings --severity lets through."""
@@ -570,6 +588,7 @@ def _stream(
         sarif_max_results=settings.sarif_max_results,
         width=layout.width,
         colour=layout.colour,
+        report_version=report_version,
     )
 
 
@@ -896,13 +915,18 @@ def schema(
         bool,
         typer.Option("--portfolio", help="The schema of sovcheck portfolio's JSON output."),
     ] = False,
+    report_version: ReportVersionOption = json_report.LATEST,
 ) -> None:
-    """Print the JSON Schema of the inventory format (for editors), of the report, or of
-    the portfolio output."""
+    """Print the JSON Schema of the inventory format (for editors), of the report (one
+    inventory's or several's), or of the portfolio output."""
+    from sovcheck.model import report_v2
     from sovcheck.model.report import Report
 
     if report and portfolio:
         raise UsageError("--report and --portfolio: name one")
+    if report and report_version == 2:
+        typer.echo(jsontext.dumps(report_v2.json_schema(), sort_keys=True), nl=False)
+        return
     model: type[BaseModel] = (
         Report if report else portfolio_aggregate.PortfolioReport if portfolio else Inventory
     )
@@ -1398,14 +1422,33 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point: every user-fixable problem becomes exit 2 with positioned messages."""
+    sys.exit(_run())
+
+
+def entry() -> None:
+    """The ``sovcheck`` command (and ``python -m sovcheck``): :func:`main`, then, once
+    standard output and error are flushed, the process ends at once with the same code.
+    Freeing a large audit's millions of objects one by one at interpreter exit costs
+    more than a second at 100,000 components; the operating system frees them at once.
+    Where a flush fails, the interpreter's own exit reports it, as before. (Tests run
+    ``main`` in-process, and so keep their interpreter.)"""
+    code = _run()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
+
+
+def _run() -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        code = _main()
+        return _main()
     finally:
         # From here the interpreter tears down: a Ctrl-C now ends the process as the signal
         # does, not with a KeyboardInterrupt traceback.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-    sys.exit(code)
 
 
 def _main() -> int:

@@ -22,7 +22,7 @@ def dumps(data: Any, *, sort_keys: bool = False) -> str:
 
 def require_finite(data: Any) -> None:
     """Raise ValueError if ``data`` holds a float that is NaN or infinite, for writers that
-    encode with an encoder that would write them (pydantic_core writes ``NaN``)."""
+    encode with an encoder that would not refuse them (orjson writes ``null``)."""
     stack = [data]
     while stack:
         value = stack.pop()

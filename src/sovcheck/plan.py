@@ -1650,10 +1650,6 @@ class DiffSide:
     inventory: Inventory | None = None
 
 
-def is_report_data(data: Any) -> bool:
-    return isinstance(data, dict) and "report_version" in data
-
-
 def load_side(
     path: str,
     rubric: LoadedRubric,
@@ -1664,17 +1660,11 @@ def load_side(
 ) -> DiffSide:
     """An inventory (audited with ``rubric``) or a saved ``audit --format json`` report."""
     from sovcheck.load.document import read_document
+    from sovcheck.load.saved_report import is_report_data, read_report
 
     doc = read_document(path, display_name=display_name)
     if is_report_data(doc.data):
-        if doc.data.get("report_version") != 1:
-            raise InputError(
-                f"{doc.path}: report_version {doc.data.get('report_version')!r} is not supported "
-                "(this sovcheck reads version 1)"
-            )
-        from sovcheck.load.validation import validate_model
-
-        return DiffSide(doc.path, validate_model(doc, Report))
+        return DiffSide(doc.path, read_report(doc))
     loaded = load_for_catalog(path, catalog, display_name=display_name)
     return DiffSide(loaded.path, run_audit(loaded, rubric, catalog, options), loaded.inventory)
 

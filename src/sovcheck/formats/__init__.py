@@ -104,17 +104,20 @@ def stream_audits(
     sarif_max_results: int | None = None,
     width: int = DEFAULT_WIDTH,
     colour: bool = False,
+    report_version: int | None = None,
 ) -> Iterator[bytes]:
     """What :func:`render_audits` returns, as UTF-8, in pieces where the format can be
-    written so (JSON): a large report then never exists in memory as one text."""
+    written so (JSON, of ``report_version``, default the latest): a large report then
+    never exists in memory as one text."""
     if fmt is OutputFormat.JSON:
         from sovcheck.formats import json_report
 
+        version = json_report.LATEST if report_version is None else report_version
         reports = [report for report, _ in audits]
         if len(reports) == 1 and not many:
-            yield from json_report.render_chunks(reports[0])
+            yield from json_report.render_chunks(reports[0], version)
         else:
-            yield from json_report.render_many_chunks(reports)
+            yield from json_report.render_many_chunks(reports, version)
         return
     text = render_audits(
         fmt,

@@ -20,13 +20,16 @@ from sovcheck.load.document import Document, PathItem, SourceMap
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_model(doc: Document, model: type[M], data: Any | None = None) -> M:
-    """Validate ``data`` (default: the whole document) as ``model``, or raise InputError."""
+def validate_model(
+    doc: Document, model: type[M], data: Any | None = None, prefix: Sequence[PathItem] = ()
+) -> M:
+    """Validate ``data`` (default: the whole document; else the part of it at ``prefix``)
+    as ``model``, or raise InputError."""
     try:
         with paused_gc():
             return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, model, doc.source_map)) from None
+        raise InputError(problems_from(exc, model, doc.source_map, prefix)) from None
 
 
 def problems_from(
