@@ -57,7 +57,7 @@ def safe_dumper_text(data: Any, header: str) -> str:
     for line in header.splitlines():
         stream.write(f"# {line}".rstrip() + "\n")
     yaml.dump(_marked(data), stream)
-    return "\n".join(line.rstrip() for line in stream.getvalue().split("\n"))
+    return "\n".join(line.rstrip(" ") for line in stream.getvalue().split("\n"))
 
 
 def read_back(text: str) -> Any:
@@ -113,6 +113,10 @@ TRICKY = st.sampled_from(
         "two\nlines",
         "tab\there",
         "é ü 漢",
+        "\xa0",  # no-break spaces and other non-ASCII spaces are text, kept at the ends
+        "a\xa0",
+        "x\u3000",
+        "\u2003x",
         "a" * 130,
         "word " * 40,
         "x\u2028y",

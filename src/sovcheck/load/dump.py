@@ -49,6 +49,7 @@ _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 assert None not in Resolver.yaml_implicit_resolvers, "a resolver for every first character"
+_PATTERNS = {first: tuple(regexp for _, regexp in found) for first, found in _IMPLICIT.items()}
 
 
 def dump_yaml(data: Any, header: str) -> str:
@@ -64,7 +65,8 @@ def dump_yaml(data: Any, header: str) -> str:
     emit(DocumentEndEvent(explicit=False))
     emit(StreamEndEvent())
     # The emitter may leave a space at the end of a folded line; folding drops it on reading.
-    return "\n".join(line.rstrip() for line in stream.getvalue().split("\n"))
+    # Spaces only: a no-break space ending a plain value is part of the value.
+    return "\n".join(line.rstrip(" ") for line in stream.getvalue().split("\n"))
 
 
 class _Writer:
@@ -84,27 +86,37 @@ class _Writer:
         self.representer = SafeRepresenter()
 
     def node(self, value: Any) -> None:
-        if isinstance(value, str):
-            self.text(value)
+        # Text, by far the most common value, is written without a call of node() of its
+        # own: this runs for every value of the inventory.
+        text = self.text
+        if type(value) is str:
+            text(value)
         elif isinstance(value, dict):
             self.emit(self.mapping)
+            node = self.node
             for key, item in value.items():
-                self.node(key)
-                self.node(item)
+                text(key) if type(key) is str else node(key)
+                text(item) if type(item) is str else node(item)
             self.emit(self.mapping_end)
         elif isinstance(value, list | tuple):
             self.emit(self.flow_list if _inline(value) else self.block_list)
+            node = self.node
             for item in value:
-                self.node(item)
+                text(item) if type(item) is str else node(item)
             self.emit(self.list_end)
+        elif isinstance(value, str):
+            text(str(value))
         else:
             self.other(value)
 
     def text(self, value: str) -> None:
-        resolvers = _IMPLICIT.get(value[:1])
         event = self.plain_text
-        if resolvers is not None and any(regexp.match(value) for _, regexp in resolvers):
-            event = self.quoted_text  # plain, it would read back as a number, a date...
+        patterns = _PATTERNS.get(value[:1])
+        if patterns is not None:
+            for regexp in patterns:
+                if regexp.match(value):
+                    event = self.quoted_text  # plain, it would read back as a number...
+                    break
         event.value = value
         self.emit(event)
 
