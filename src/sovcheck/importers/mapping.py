@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sovcheck.importers.infer import (
@@ -146,13 +147,19 @@ def describe_as_application(root: Item, written_type: str | None) -> None:
 
 def relation_for(source: Kind, target: Kind) -> Relation:
     """The typed relation a plain dependency stands for, from the kinds at its ends."""
-    if target is Kind.SERVICE:
-        return Relation.CALLS
-    if source is Kind.MODEL and target is Kind.DATASET:
+    if source is _MODEL and target is _DATASET:
         return Relation.TRAINED_ON
-    if target in {Kind.LIBRARY, Kind.MODEL, Kind.CHIP}:
-        return Relation.USES
-    return Relation.DEPENDS_ON
+    return _RELATION_TO.get(target, Relation.DEPENDS_ON)
+
+
+# relation_for runs for every dependency of a BOM: the kinds are looked up once here.
+_MODEL, _DATASET = Kind.MODEL, Kind.DATASET
+_RELATION_TO = {
+    Kind.SERVICE: Relation.CALLS,
+    Kind.LIBRARY: Relation.USES,
+    Kind.MODEL: Relation.USES,
+    Kind.CHIP: Relation.USES,
+}
 
 
 _CLASSIFICATIONS = {
@@ -489,6 +496,7 @@ _KIND_REASONS = {
 }
 
 
+@lru_cache(maxsize=256)  # a BOM names a handful of types, each on thousands of components
 def kind_reason(purpose: str | None) -> str | None:
     """The reason to mark the kind inferred, for a BOM's component type or package purpose
     in any spelling (CycloneDX ``operating-system``, SPDX 2 ``OPERATING-SYSTEM``, SPDX 3
