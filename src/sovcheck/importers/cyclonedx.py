@@ -158,6 +158,7 @@ class _Reader:
             name=text(obj.get("name")) or key.lstrip("\x00"),
             version=text(obj.get("version")),
             purl=purl_text,
+            purl_parts=purl,
             license=licenses(obj.get("licenses")),
             inferred=inferred,
         )

@@ -100,6 +100,8 @@ class Item:
     name: str
     version: str | None = None
     purl: str | None = None
+    # ``purl`` parsed, where the reader has parsed it already (else parsed when mapped)
+    purl_parts: Purl | None = None
     parties: list[Party] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     license: str | None = None
@@ -377,7 +379,7 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     values: dict[str, Any] = {"id": comp_id, "kind": item.kind.value, "name": item.name}
     if item.version:
         values["version"] = item.version
-    purl = parse_purl(item.purl) if item.purl else None
+    purl = item.purl_parts or (parse_purl(item.purl) if item.purl else None)
     hf_ns = hf_namespace_of_purl(purl) if purl else None
     supplier = _supplier(item, hf_ns, orgs)
     if supplier is not None:
