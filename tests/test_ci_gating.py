@@ -4,6 +4,7 @@ display filters, configuration files, waivers files and standard input."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from io import BytesIO, TextIOWrapper
 from pathlib import Path
@@ -263,15 +264,14 @@ def test_severity_filters_the_listing_not_the_verdict(cli):
     assert shown.out == full.out  # the JSON report is the record: every finding
     table = cli("audit", US, *TODAY, "--severity", "critical")
     assert table.code == full.code == 1
-    lines = table.out.split("Findings (")[1].splitlines()
-    listed = [line.split()[1] for line in lines[3:] if line[:1].strip() in ("f", "u", "w")]
-    assert listed and set(listed) == {"critical"}
-    criticals = sum(
-        1
-        for f in json.loads(full.out)["findings"]
-        if f["severity"] == "critical" and f["status"] != "pass"
-    )
-    assert f"Findings ({criticals})" in table.out
+    # one heading per rule listed: "DS-001 critical · title · counts"
+    headings = re.findall(r"^([A-Z]{2}-\d{3}) (\w+) · ", table.out, flags=re.M)
+    assert headings and {severity for _, severity in headings} == {"critical"}
+    found = json.loads(full.out)["findings"]
+    criticals = [f for f in found if f["severity"] == "critical" and f["status"] != "pass"]
+    rules = {f["rule"] for f in criticals}
+    assert {rule for rule, _ in headings} == rules
+    assert f"Findings ({len(criticals)} in {len(rules)} rules)" in table.out
 
 
 def test_quiet_prints_no_report_and_the_failing_gates_on_stderr(cli, tmp_path):

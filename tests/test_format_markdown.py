@@ -67,17 +67,37 @@ def test_gates_say_which_failed(hospital: Report) -> None:
     assert "`objective:local-values`" in gates.splitlines()[3]
 
 
-def test_failing_findings_grouped_by_severity(hospital: Report) -> None:
+def rule_sections(block: str) -> dict[str, str]:
+    """Each rule's collapsible section in ``block``, by rule id."""
+    found = re.findall(
+        r"<details(?: open)?><summary><code>([^<]+)</code>.*?</details>", block, re.S
+    )
+    sections = re.split(r"(?=<details)", block)[1:]
+    return dict(zip(found, sections, strict=True))
+
+
+def test_failing_findings_grouped_by_severity_then_rule(hospital: Report) -> None:
     block = section(markdown.render(hospital), "Failing findings")
     fails = [f for f in hospital.findings if f.status is Status.FAIL]
     assert f"## Failing findings ({len(fails)})" in block
     headings = re.findall(r"^### (\w+) \((\d+)\)$", block, flags=re.M)
     assert headings == [("Critical", "4"), ("High", "7"), ("Medium", "14")]
-    rows = [r for r in table_rows(block) if r[0] != "Rule"]
+    sections = rule_sections(block)
+    assert sorted(sections) == sorted({f.rule for f in fails})
+    rows = [r for r in table_rows(block) if r[0] != "Component"]
     assert len(rows) == len(fails)
-    azure = next(r for r in rows if r[:2] == ["`DS-001`", "`azure-france`"])
-    assert azure[3] == "`hdh-platform → azure-france`"
-    assert azure[4].startswith("Move the processing")
+    ds001 = sections["DS-001"]
+    # critical rules are open; the remediation is said once per rule, not per finding
+    assert ds001.startswith("<details open><summary><code>DS-001</code> critical · ")
+    assert ds001.count("**Remediation:** Move the processing") == 1
+    azure = next(r for r in table_rows(ds001) if r[0] == "`azure-france`")
+    assert azure[2] == "`hdh-platform → azure-france`"
+    ec002 = sections["EC-002"]
+    assert ec002.startswith("<details><summary><code>EC-002</code> medium · ")
+    n = sum(1 for f in fails if f.rule == "EC-002")
+    assert f"— {n} failing</summary>" in ec002.splitlines()[0]
+    assert len(table_rows(ec002)) == n + 1
+    assert block.count("**Remediation:**") == len(sections)
     # Unknowns are not failing findings here; they have their own section.
     assert "microsoft-authentication; where it is stored is not established" not in block
 
@@ -115,8 +135,8 @@ def test_waivers_table_and_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert [r[4] for r in rows[1:]] == ["active", "expired", "unused"]
     assert rows[3][1] == "`(system)`"
     # The waived finding is no longer listed as failing.
-    fails = table_rows(section(out, "Failing findings"))
-    assert ["`DS-001`", "`azure-france`"] not in [r[:2] for r in fails]
+    ds001 = rule_sections(section(out, "Failing findings"))["DS-001"]
+    assert "`azure-france`" not in [r[0] for r in table_rows(ds001)]
 
 
 def test_cell_escaping() -> None:
@@ -132,13 +152,20 @@ def test_truncated_to_the_limit(hospital: Report) -> None:
     limit = len(full) - 2000
     cut = markdown.render(hospital, max_chars=limit)
     assert len(cut) <= limit
-    match = re.search(r"\*(\d+) more failing finding\(s\) left out", cut)
+    match = re.search(r"\*(\d+) finding\(s\) not listed, to stay within GitHub's limit", cut)
     assert match is not None
-    shown = [r for r in table_rows(section(cut, "Failing findings")) if r[0] != "Rule"]
+    block = section(cut, "Failing findings")
+    shown = [r for r in table_rows(block) if r[0] not in ("Component", "Rule")]
+    # the rules left out are summarised one line each
+    left = table_rows(block[block.index("### Rules not detailed here") :])
+    assert left[0] == ["Rule", "Severity", "Title", "Findings"]
+    listed = sum(int(r[3].split()[0]) for r in left[1:])
     fails = [f for f in hospital.findings if f.status is Status.FAIL]
-    assert len(shown) + int(match.group(1)) == len(fails)
+    assert len(shown) - len(left) + 1 + int(match.group(1)) == len(fails)
+    assert listed <= int(match.group(1))
     # The most severe findings are the ones kept.
     assert "### Critical (4)" in cut
+    assert {r[1] for r in left[1:]} <= {"medium", "low"}
     # Everything after the findings is still there.
     assert "## Scoring" in cut and "## Waivers" in cut
 
@@ -151,8 +178,30 @@ def test_huge_report_stays_under_githubs_limit(hospital: Report) -> None:
     big = hospital.model_copy(update={"findings": tuple(many)})
     out = markdown.render(big)
     assert len(out) <= markdown.MAX_CHARS
-    assert "more failing finding(s) left out" in out
+    assert "more finding(s) of this rule left out" in out
+    assert "not listed, to stay within GitHub's limit" in out
     assert out.endswith("\n")
+
+
+@pytest.mark.parametrize("size", [300, 3000])
+def test_a_large_estate_stays_under_githubs_limit(cli, tmp_path: Path, size: int) -> None:
+    from benchmarks.generate import generate
+
+    json_path, _ = generate(size, tmp_path)
+    result = cli("audit", json_path, "--format", "markdown")
+    assert result.code == 1
+    assert len(result.out) <= markdown.MAX_CHARS
+    assert "more left out" in result.out  # the unreachable-component warnings
+    assert result.out.rstrip().endswith(markdown.SCORING)
+    if size == 3000:
+        assert "### Rules not detailed here" in result.out
+
+
+def test_several_reports_together_stay_under_the_limit(hospital: Report) -> None:
+    out = markdown.render_many([hospital] * 3, max_chars=30_000)
+    assert len(out) <= 30_000
+    assert out.count("\n---\n\n") == 2
+    assert out.count("## Scoring") == 3
 
 
 def test_deterministic(hospital: Report) -> None:

@@ -432,14 +432,20 @@ def test_report_renders_in_chromium(driver: Any, path: Path, tmp_path: Path) -> 
     driver.find_element(By.ID, "f-status").send_keys("fail")
     failing = sum(1 for f in report.findings if f.status.value == "fail")
     assert driver.find_element(By.ID, "f-count").text.startswith(f"Showing {failing} of")
-    driver.find_element(By.CSS_SELECTOR, "#findings-table th:nth-child(4) button").click()
-    sorted_th = driver.find_element(By.CSS_SELECTOR, "#findings-table th[aria-sort]")
-    assert sorted_th.text.startswith("Component")
+    # every rule with a failing finding left is shown, the others hidden
+    shown_rules = {
+        g.get_attribute("data-rule")
+        for g in driver.find_elements(By.CSS_SELECTOR, "details.rule")
+        if g.is_displayed()
+    }
+    assert shown_rules == {f.rule for f in report.findings if f.status.value == "fail"}
+    driver.find_element(By.ID, "f-status").send_keys("all")
     show = driver.find_elements(By.CSS_SELECTOR, "button.show-path")
     if show:
         driver.execute_script("arguments[0].click()", show[0])
         lit = driver.find_elements(By.CSS_SELECTOR, "svg.vc .node.hl")
         assert lit, "the finding's path is not highlighted"
+    _labels_fit_their_boxes(driver)
     nodes = driver.find_elements(By.CSS_SELECTOR, "svg.vc g.node")
     assert len(nodes) == len(facts.chain)
     assert all(n.size["width"] > 0 for n in nodes)
@@ -451,7 +457,6 @@ def test_report_renders_in_chromium(driver: Any, path: Path, tmp_path: Path) -> 
 
     if path.stem == "hospital-us-cloud":
         driver.execute_script("window.scrollTo(0, 0)")
-        driver.find_element(By.ID, "f-status").send_keys("all")
         target = (
             SCREENSHOT
             if os.environ.get("SOVCHECK_UPDATE_SCREENSHOT") == "1"
@@ -463,6 +468,124 @@ def test_report_renders_in_chromium(driver: Any, path: Path, tmp_path: Path) -> 
         assert driver.save_screenshot(str(target))
         driver.set_window_size(1280, 1800)
         assert target.stat().st_size > 10_000
+
+
+def _labels_fit_their_boxes(driver: Any) -> None:
+    """Every label of every drawn node lies inside its box: none is cut or runs out."""
+    seen, outside = driver.execute_script(
+        """
+        var bad = [], seen = 0;
+        document.querySelectorAll("svg.vc g.node").forEach(function (g) {
+          if (!g.getClientRects().length) { return; }
+          seen += 1;
+          var box = g.querySelector("rect.box").getBBox();
+          g.querySelectorAll("text").forEach(function (t) {
+            if (t.textContent === "!" || t.textContent === "?") { return; }
+            var b = t.getBBox();
+            if (b.x < box.x || b.x + b.width > box.x + box.width + 0.5) {
+              bad.push(t.textContent + " " + b.width.toFixed(1) + " in " + box.width);
+            }
+          });
+          if (g.textContent.indexOf("\u2026") !== -1) { bad.push("cut: " + g.textContent); }
+        });
+        return [seen, bad];
+        """
+    )
+    assert seen > 0 and outside == []
+
+
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots kept for people to look at (not in git)
+
+
+def _open(driver: Any, page: Path, width: int = 1280, height: int = 1800) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(width, height)
+    driver.get(page.as_uri())
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
+def _no_horizontal_overflow(driver: Any) -> None:
+    widths = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [10, 75, 300])
+def test_screenshots_of_generated_estates(driver: Any, tmp_path: Path, size: int) -> None:
+    """Estates of 10, 75 and 300 components: grouped findings beside the value chain,
+    collapsed above 30 components, a path highlighted; screenshots in tests/artifacts/."""
+    from selenium.webdriver.common.by import By
+
+    from benchmarks.generate import generate
+
+    json_path, _ = generate(size, tmp_path)
+    page = tmp_path / f"estate-{size}.html"
+    page.write_text(render_html(*audited(json_path)), encoding="utf-8")
+    _open(driver, page)
+    _no_horizontal_overflow(driver)
+    collapsed = driver.find_elements(By.CSS_SELECTOR, "#chain figure svg.vc.collapsed")
+    assert bool(collapsed) == (size > 30)
+    first = driver.find_element(By.CSS_SELECTOR, "details.rule")
+    assert first.get_attribute("open") is not None
+    button = first.find_element(By.CSS_SELECTOR, "button.show-path")
+    driver.execute_script("arguments[0].click()", button)
+    lit = driver.find_elements(By.CSS_SELECTOR, "#chain figure svg.vc .node.hl")
+    assert lit, "the finding's path is not highlighted on the graph beside it"
+    # the graph is beside the findings: in view when the finding is
+    panel = driver.find_element(By.ID, "chain").rect
+    rule = first.rect
+    assert panel["x"] > rule["x"] + rule["width"] - 1
+    assert abs(panel["y"] - rule["y"]) < 40
+    _labels_fit_their_boxes(driver)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.execute_script("document.getElementById('findings').scrollIntoView()")
+    target = ARTIFACTS / f"html-{size}-components.png"
+    assert driver.save_screenshot(str(target))
+    if size > 30:
+        whole = driver.find_element(By.CSS_SELECTOR, "details.whole")
+        driver.execute_script("arguments[0].open = true", whole)
+        nodes = driver.find_elements(By.CSS_SELECTOR, "details.whole svg.vc g.node")
+        assert len(nodes) == size
+        _labels_fit_their_boxes(driver)
+        _no_horizontal_overflow(driver)
+        driver.execute_script("arguments[0].scrollIntoView()", whole)
+        assert driver.save_screenshot(str(ARTIFACTS / f"html-{size}-components-whole.png"))
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+
+
+CORPUS_BOM = ROOT.parent / "shared" / "corpus" / "cyclonedx" / "aibomgen-mnist-training-1.5.json"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CORPUS_BOM.exists(), reason="the shared BOM corpus is absent")
+def test_an_imported_bom_does_not_overflow_the_page(driver: Any, tmp_path: Path) -> None:
+    """A real BOM of about a hundred packages with long names: the page keeps to the window,
+    no label is cut, in the collapsed graph and in the whole one."""
+    from selenium.webdriver.common.by import By
+
+    from sovcheck.importers import dump_inventory, import_bom
+
+    data, header = import_bom(CORPUS_BOM, system_name=None, home="FR")
+    assert len(data["components"]) > 75
+    inventory = tmp_path / "imported.yaml"
+    inventory.write_text(dump_inventory(data, header, as_json=False), encoding="utf-8")
+    page = tmp_path / "imported.html"
+    page.write_text(render_html(*audited(inventory)), encoding="utf-8")
+    _open(driver, page)
+    _no_horizontal_overflow(driver)
+    whole = driver.find_element(By.CSS_SELECTOR, "details.whole")
+    driver.execute_script("arguments[0].open = true", whole)
+    _no_horizontal_overflow(driver)
+    _labels_fit_their_boxes(driver)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.execute_script("document.getElementById('findings').scrollIntoView()")
+    assert driver.save_screenshot(str(ARTIFACTS / "html-imported-bom.png"))
 
 
 PORTFOLIO_SCREENSHOT = ROOT / "docs" / "portfolio-screenshot.png"
@@ -513,3 +636,79 @@ def test_portfolio_dashboard_renders_in_chromium(driver: Any, tmp_path: Path, cl
     assert driver.save_screenshot(str(target))
     driver.set_window_size(1280, 1800)
     assert target.stat().st_size > 10_000
+
+
+# ----------------------------------------------------------------------------- at any size
+
+
+def test_findings_are_grouped_by_rule_with_the_remediation_once() -> None:
+    report, _ = audited(INVENTORIES / "hospital-us-cloud.yaml")
+    text = html_of(INVENTORIES / "hospital-us-cloud.yaml")
+    rules = re.findall(r'<details class="rule" data-rule="([^"]+)"', text)
+    assert sorted(rules) == sorted({f.rule for f in report.findings})
+    needs_work = {f.rule for f in report.findings if f.status.value != "pass"}
+    assert text.count('<p class="remediation">') == len(needs_work)
+    # the first group is open, and is a failing one of the most severe failing rule
+    first = re.search(
+        r'<details class="rule" data-rule="([^"]+)" data-severity="[a-z]+" open>', text
+    )
+    assert first is not None and first.group(1) == rules[0]
+    worst = max(f.severity.rank for f in report.findings if f.status.value == "fail")
+    assert any(
+        f.rule == rules[0] and f.status.value == "fail" and f.severity.rank == worst
+        for f in report.findings
+    )
+    # the graph stands beside the findings, in the same section
+    section = text[text.index('<section id="findings"') :]
+    section = section[: section.index("</section>")]
+    assert '<div class="side-by-side">' in section and '<aside class="graph-panel"' in section
+
+
+@pytest.mark.parametrize(
+    ("size", "collapsed", "whole"), [(30, False, False), (31, True, True), (301, True, False)]
+)
+def test_the_chain_is_collapsed_above_30_components(
+    tmp_path: Path, size: int, collapsed: bool, whole: bool
+) -> None:
+    from benchmarks.generate import generate
+    from sovcheck.formats import html
+
+    json_path, _ = generate(size, tmp_path)
+    report, facts = audited(json_path)
+    text = render_html(report, facts)
+    assert html.COLLAPSE_ABOVE == 30 and html.WHOLE_CHAIN_LIMIT == 300
+    assert ('<svg class="vc collapsed"' in text) is collapsed
+    assert ('<details class="whole">' in text) is whole
+    assert text.count('<svg class="vc"') == (1 if whole or not collapsed else 0)
+    if collapsed:
+        # one box per layer and control, and each path button names the boxes it crosses
+        boxes = set(re.findall(r'<g class="node trust-[a-z]+(?: failing)?" id="vc-g(\d+)"', text))
+        keys = {
+            (c.kind.value, t)
+            for c, t in zip(facts.chain.components, node_trust(facts).values(), strict=True)
+        }
+        assert len(boxes) == len(keys)
+        groups = re.findall(r'data-groups="([\d ]+)"', text)
+        assert groups and all(set(g.split()) <= boxes for g in groups)
+    else:
+        assert 'data-groups="' not in text
+
+
+def test_many_findings_of_one_rule_are_capped_and_say_so() -> None:
+    from sovcheck.formats import html
+
+    report, facts = audited(INVENTORIES / "hospital-us-cloud.yaml")
+    base = next(f for f in report.findings if f.status.value == "fail")
+    many = tuple(base.model_copy(update={"component": f"c-{i:04d}"}) for i in range(600))
+    text = render_html(report.model_copy(update={"findings": many}), facts)
+    assert text.count('<tr data-status="') == html.MAX_ROWS_PER_RULE == 50
+    assert f"{600 - 50} more finding(s) of this rule are not shown here" in text
+    assert "<strong>550 finding(s) are not shown</strong>" in text
+
+
+def test_a_long_path_keeps_its_ends() -> None:
+    from sovcheck.formats.html import _short_path
+
+    path = tuple(f"n{i}" for i in range(3000))
+    assert _short_path(path) == "n0 → n1 → n2 → <em>2,994 more</em> → n2997 → n2998 → n2999"
+    assert _short_path(path[:7]) == " → ".join(path[:7])

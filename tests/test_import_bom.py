@@ -139,7 +139,7 @@ def test_cyclonedx_16_model_dataset_service() -> None:
     model = component(data, "mistral-7b-instruct-v0.3")
     assert model["supplier"] == "mistral-ai"
     assert model["inferred"]["supplier"] == (
-        "Hugging Face namespace 'mistralai' in purl, catalog organization mistral-ai"
+        "Hugging Face account 'mistralai' in the purl, listed by the catalog as mistral-ai's"
     )
     assert model["trained_on"] == ["jurisprudence-corpus", "public-web"]
     corpus = component(data, "jurisprudence-corpus")
@@ -409,7 +409,108 @@ def test_inferred_facts_are_listed_in_the_report(tmp_path):
     report = audit(inventory)
     assert (
         "component",
-        "llama-3.1-8b",
+        "meta-llama-llama-3.1-8b",
         "supplier",
-        "Hugging Face namespace 'meta-llama' in purl, catalog organization meta",
+        "Hugging Face account 'meta-llama' in the purl, listed by the catalog as meta's",
     ) in {(f.subject, f.id, f.field, f.how) for f in report.inferred}
+
+
+# --------------------------------------------------------------------------- purl publishers
+
+_ACCOUNT_UNKNOWN = "is an account, not an organization, and the catalog does not say whose it is."
+
+
+@pytest.mark.parametrize(
+    ("purl", "supplier", "how"),
+    [
+        # the catalog says whose the account or domain is: the supplier, marked inferred
+        (
+            "pkg:huggingface/mistralai/Mistral-7B@1",
+            "mistral-ai",
+            "Hugging Face account 'mistralai' in the purl, listed by the catalog as mistral-ai's",
+        ),
+        (
+            "pkg:maven/org.apache.commons/commons-lang3@3.12.0",
+            "apache-software-foundation",
+            "Maven groupId 'org.apache.commons', domain apache.org of catalog organization "
+            "apache-software-foundation",
+        ),
+        (
+            "pkg:golang/github.com/google/uuid@v1.6.0",
+            "google",
+            "GitHub account 'google' of the Go module path 'github.com/google/uuid', the name of "
+            "catalog organization google",
+        ),
+        (
+            "pkg:github/nvidia/cutlass@3.5",
+            "nvidia",
+            "GitHub account 'nvidia' in the purl, the name of catalog organization nvidia",
+        ),
+        (
+            "pkg:oci/onnxruntime@sha256:ab?repository_url=ghcr.io/microsoft/onnxruntime",
+            "microsoft",
+            "GitHub account 'microsoft' of the image's registry path, the name of catalog "
+            "organization microsoft",
+        ),
+        # an account or domain the catalog does not know: no supplier, no invented organization
+        (
+            "pkg:huggingface/someone/tiny-model@1",
+            None,
+            f"Supplier unknown: the Hugging Face account 'someone' in the purl {_ACCOUNT_UNKNOWN}",
+        ),
+        (
+            "pkg:npm/%40angular/core@17.0.0",
+            None,
+            f"Supplier unknown: the npm scope '@angular' in the purl {_ACCOUNT_UNKNOWN}",
+        ),
+        (
+            "pkg:docker/bitnami/redis@7.2",
+            None,
+            "Supplier unknown: the Docker Hub account 'bitnami' of the image's registry path "
+            + _ACCOUNT_UNKNOWN,
+        ),
+        (
+            "pkg:maven/io.github.someone/lib@1.0",
+            None,
+            "Supplier unknown: the GitHub account 'someone' of the Maven groupId "
+            f"'io.github.someone' {_ACCOUNT_UNKNOWN}",
+        ),
+        (
+            "pkg:maven/com.example.billing/invoices@2.1",
+            None,
+            "Supplier unknown: the Maven groupId 'com.example.billing' names the domain "
+            "billing.example.com, which the catalog gives to no organization.",
+        ),
+        # the purl says nothing of a publisher: nothing is inferred, nothing is noted
+        ("pkg:pypi/requests@2.31.0", None, None),
+        ("pkg:npm/lodash@4.17.21", None, None),
+        ("pkg:docker/library/nginx@1.27", None, None),
+        (
+            "pkg:oci/alpine@sha256:ab?repository_url=index.docker.io%2Flibrary%2Falpine",
+            None,
+            None,
+        ),
+    ],
+)
+def test_a_purl_names_a_supplier_only_where_the_catalog_says_whose_it_is(
+    tmp_path: Path, purl: str, supplier: str | None, how: str | None
+) -> None:
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": {"type": "application", "name": "app", "bom-ref": "app"}},
+        "components": [{"type": "library", "bom-ref": "dep", "name": "dep", "purl": purl}],
+        "dependencies": [{"ref": "app", "dependsOn": ["dep"]}],
+    }
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(bom), encoding="utf-8")
+    data, _ = import_bom(path, system_name=None, home="FR")
+    dep = component(data, "dep")
+    assert dep.get("supplier") == supplier
+    assert "organizations" not in data  # catalog organizations are referred to, never copied
+    if supplier is not None:
+        assert dep["inferred"]["supplier"] == how
+        assert "notes" not in dep
+    else:
+        assert "supplier" not in dep.get("inferred", {})
+        assert dep.get("notes") == how

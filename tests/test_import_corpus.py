@@ -63,14 +63,14 @@ def test_corpus_file_imports_loads_and_audits(name: str) -> None:
 @needs_corpus
 def test_hugging_face_namespace_meta_llama_is_meta() -> None:
     data = imported("cyclonedx/hf-rust-aibom-naveenbhav-1.6.json")
-    model = component(data, "llama-3.1-8b")
+    model = component(data, "meta-llama-llama-3.1-8b")
     assert model["supplier"] == "meta"
     assert model["inferred"]["supplier"] == (
-        "Hugging Face namespace 'meta-llama' in purl, catalog organization meta"
+        "Hugging Face account 'meta-llama' in the purl, listed by the catalog as meta's"
     )
-    assert component(data, "deepseek-v3.1-base")["supplier"] == "deepseek"
+    assert component(data, "deepseek-ai-deepseek-v3.1-base")["supplier"] == "deepseek"
     # a supplier URL on huggingface.co never makes Hugging Face the supplier
-    assert component(data, "llama-nemotron-vlm-dataset-v1")["supplier"] == "nvidia"
+    assert component(data, "nvidia-llama-nemotron-vlm-dataset-v1")["supplier"] == "nvidia"
 
 
 @needs_corpus
@@ -91,9 +91,9 @@ def test_energy_provider_address_united_states_is_us(name: str) -> None:
         "address country 'United States' of the energy provider in the model card, "
         "read as ISO code US"
     )
-    model = component(data, "llama-2-7b")
+    model = component(data, "meta-llama-llama-2-7b")
     assert model["supplier"] == "hugging-face"  # stated by the BOM's supplier field
-    assert data["system"]["entrypoints"] == ["llama-2-7b"]
+    assert data["system"]["entrypoints"] == ["meta-llama-llama-2-7b"]
 
 
 @needs_corpus

@@ -56,7 +56,7 @@ def test_the_spdx_example_gives_one_inventory_from_every_rendering(
 
     document = parse_file(str(SPDX_EXAMPLE))
     renderings = {}
-    for suffix in ("json", "spdx", "yaml"):  # spdx: tag-value
+    for suffix in ("json", "spdx", "yaml", "xml"):  # spdx: tag-value
         target = tmp_path / f"example.{suffix}"
         write_file(document, str(target), validate=False)
         renderings[suffix] = _inventory(cli("import", target))
@@ -65,19 +65,103 @@ def test_the_spdx_example_gives_one_inventory_from_every_rendering(
     assert "license: LGPL-2.0-only OR LicenseRef-3" in original
 
 
+def _canonical(inventory: str) -> object:
+    """An inventory with its order taken out: components by id, lists sorted, licence
+    choices sorted (an RDF graph has no order of its own)."""
+    from license_expression import get_spdx_licensing
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(inventory)
+    licensing = get_spdx_licensing()
+    components = []
+    for component in data["components"]:
+        comp = {k: sorted(v) if isinstance(v, list) else v for k, v in component.items()}
+        if "license" in comp:
+            comp["license"] = str(licensing.parse(comp["license"]).simplify())
+        comp.pop("notes", None)
+        reason = comp.get("inferred", {}).get("uses")
+        if reason:  # names the unreached parts in document order
+            names, rest = reason.split(":", 1)
+            comp["inferred"]["uses"] = ", ".join(sorted(names.split(", "))) + ":" + rest
+        components.append(comp)
+    return {**data, "components": sorted(components, key=lambda c: c["id"])}
+
+
 @pytest.mark.skipif(not SPDX_EXAMPLE.exists(), reason=f"the shared corpus is absent ({CORPUS})")
-def test_spdx_xml_is_refused_with_how_to_convert_it(cli: Cli, tmp_path: Path) -> None:
+def test_the_spdx_example_as_rdf_gives_the_same_inventory_in_its_own_order(
+    cli: Cli, tmp_path: Path
+) -> None:
     from spdx_tools.spdx.parser.parse_anything import parse_file
     from spdx_tools.spdx.writer.write_anything import write_file
 
-    target = tmp_path / "example.xml"
+    target = tmp_path / "example.rdf.xml"
     write_file(parse_file(str(SPDX_EXAMPLE)), str(target), validate=False)
+    result = cli("import", target)
+    assert result.out.splitlines()[0] == (
+        "# Imported by sovcheck from example.rdf.xml (SPDX 2.3, RDF/XML)."
+    )
+    assert _canonical(_inventory(result)) == _canonical(_inventory(cli("import", SPDX_EXAMPLE)))
+
+
+@pytest.mark.skipif(not SPDX_EXAMPLE.exists(), reason=f"the shared corpus is absent ({CORPUS})")
+def test_spdx_rdf_import_is_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.writer.write_anything import write_file
+
+    target = tmp_path / "example.rdf.xml"
+    write_file(parse_file(str(SPDX_EXAMPLE)), str(target), validate=False)
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "sovcheck", "import", str(target)],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+
+
+def test_spdx_xml_that_spdx_tools_rejects_names_what_is_missing(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "bad.spdx.xml"
+    target.write_text(
+        "<?xml version='1.0' encoding='utf-8'?>\n<Document><spdxVersion>SPDX-2.3</spdxVersion>"
+        "<SPDXID>SPDXRef-DOCUMENT</SPDXID></Document>\n",
+        encoding="utf-8",
+    )
     result = cli("import", target)
     assert result.code == 2
     assert result.err == (
-        f"{target}:1:1: SPDX 2 as XML or RDF/XML is not read: convert it to SPDX JSON first, "
-        "e.g. with the SPDX project's tools: pyspdxtools -i FILE -o FILE.spdx.json\n"
+        f"{target}:1:1: SPDX 2 XML not read by spdx-tools: Error while parsing document None: "
+        "['CreationInfo does not exist.']\n"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "aaaa">]>\n<Document><spdxVersion>'
+        "SPDX-2.3</spdxVersion><name>&a;</name></Document>",
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:spdx="http://spdx.org/rdf/terms#">\n  <spdx:SpdxDocument rdf:about="x">\n'
+        "</rdf:RDF>",
+    ],
+    ids=["entity", "syntax"],
+)
+def test_hostile_or_broken_spdx_xml_is_refused_with_a_place(
+    cli: Cli, tmp_path: Path, text: str
+) -> None:
+    target = tmp_path / "doc.spdx.xml"
+    target.write_text(text, encoding="utf-8")
+    result = cli("import", target)
+    assert result.code == 2
+    assert result.err.startswith(f"{target}:"), result.err
+    assert "XML refused" in result.err or "XML syntax error" in result.err
+    assert "Traceback" not in result.err
 
 
 def _statement(predicate: object, predicate_type: str) -> dict[str, object]:

@@ -268,3 +268,76 @@ def test_on_a_terminal_the_report_fits_it_and_no_color_is_honoured(in_root):
 def test_default_render_keeps_its_old_signature(in_root):
     report = audit(HOSPITAL)
     assert table.render(report) == table.render(report, width=DEFAULT_WIDTH, colour=False)
+
+
+# Grouped by rule -----------------------------------------------------------------------
+
+
+def test_findings_are_grouped_by_rule_with_the_remediation_once(cli):
+    result = cli("audit", HOSPITAL, *TODAY)
+    assert result.code == 1
+    report = audit(HOSPITAL)
+    lines = result.out.splitlines()
+    remediations = [line for line in lines if line.startswith("  Remediation: ")]
+    failing_rules = {f.rule for f in report.findings if f.status.value != "pass"}
+    # one remediation per rule listed, none per finding
+    assert len(remediations) == len(failing_rules)
+    headings = [line.split(" ")[0] for line in lines if re.match(r"^[A-Z]{2}-\d{3} ", line)]
+    assert sorted(headings) == sorted(failing_rules)
+    assert len(headings) == len(set(headings))
+    # the first group is a failing one of the most severe rule that fails
+    first = headings[0]
+    worst = max(f.severity.rank for f in report.findings if f.status.value == "fail")
+    assert any(
+        f.rule == first and f.severity.rank == worst and f.status.value == "fail"
+        for f in report.findings
+    )
+
+
+def test_the_summary_comes_before_the_findings(cli):
+    result = cli("audit", HOSPITAL, *TODAY)
+    lines = result.out.splitlines()
+    summary = next(i for i, line in enumerate(lines) if line.startswith("FAIL · "))
+    objectives = next(i for i, line in enumerate(lines) if line.startswith("Objective "))
+    findings = next(i for i, line in enumerate(lines) if line.startswith("Findings ("))
+    assert summary < objectives < findings
+    assert lines[summary].startswith(
+        "FAIL · 5 of 5 gates fail; findings listed: 25 fail, 11 unknown"
+    )
+
+
+def test_severity_and_show_passed_choose_the_findings_listed(cli):
+    everything = cli("audit", TRUSTED, *TODAY, "--show-passed")
+    default = cli("audit", TRUSTED, *TODAY)
+    high = cli("audit", TRUSTED, *TODAY, "--show-passed", "--severity", "high")
+    assert everything.code == default.code == high.code
+
+    def statuses(out: str) -> set[str]:
+        return {m.group(1) for m in re.finditer(r"^  (fail|unknown|waived|pass)\s", out, re.M)}
+
+    def rules(out: str) -> set[str]:
+        return {
+            line.split(" ")[0] for line in out.splitlines() if re.match(r"^[A-Z]{2}-\d{3} ", line)
+        }
+
+    assert "pass" in statuses(everything.out)
+    assert "pass" not in statuses(default.out)
+    report = audit(TRUSTED)
+    high_rules = {r.id for r in report.rules if r.severity.rank >= 3 and r.applicable}
+    assert rules(high.out) == high_rules
+    assert rules(high.out) < rules(everything.out)
+
+
+def test_piped_output_fits_80_columns(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sovcheck", "audit", HOSPITAL, *TODAY],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert widest(proc.stdout) <= 80
+    assert DEFAULT_WIDTH == 80

@@ -515,6 +515,10 @@ def audit(
             on_stdout = stdout_layout(color, os.environ, sys.stdout)
             chunks = _stream(settings, settings.output_format, audits, shown, many, on_stdout)
             sys.stdout.flush()
+            first = next(chunks, b"")
+            # the terminal may show both streams: end the progress line before the report
+            _progress("", quiet)
+            sys.stdout.buffer.write(first)
             for chunk in chunks:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
@@ -534,6 +538,7 @@ def audit(
             )
         if OutputFormat.SARIF in formats:
             count = sarif.count_results([r for r, _ in shown], settings.sarif_max_results)
+            _progress("", quiet)
             for line in sarif_size_warnings(count):
                 sys.stderr.write(f"sovcheck: {line}\n")
         if quiet:
@@ -889,6 +894,7 @@ def _looks_like_inventory(path: Path) -> bool:
 def _print_error(exc: SovcheckError) -> None:
     """One line per problem, control characters from the input escaped: a value cannot
     clear the screen or start a line of its own (a forged ``file:1:1:`` message)."""
+    _progress("")  # a message starts a line of its own, not the end of the progress line
     if exc.problems:
         for problem in exc.problems:
             sys.stderr.write(f"{visible(str(problem))}\n")
@@ -1208,7 +1214,7 @@ def import_bom_command(
     bom: Annotated[
         Path,
         typer.Argument(
-            help="SBOM or AI-BOM: CycloneDX 1.2-1.7 (JSON or XML), SPDX 2.2/2.3 (JSON, YAML or tag-value), SPDX 3 JSON-LD, or an in-toto attestation of one (DSSE envelope, .intoto.jsonl). SPDX as XML or RDF is refused: convert it to JSON.",
+            help="SBOM or AI-BOM: CycloneDX 1.2-1.7 (JSON or XML), SPDX 2.2/2.3 (JSON, YAML, tag-value, XML or RDF/XML), SPDX 3 JSON-LD, or an in-toto attestation of one (DSSE envelope, .intoto.jsonl).",
             show_default=False,
         ),
     ],
@@ -1475,6 +1481,7 @@ def catalog_show(
         )
 
 
+EXIT_INTERNAL_ERROR = 3  # a bug in sovcheck: never the input's fault, so never 2
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 # Errors writing standard output that are the machine's, not sovcheck's
@@ -1565,4 +1572,4 @@ def _internal_error(exc: BaseException) -> int:
         f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"
         "sovcheck: this is a bug in sovcheck; set SOVCHECK_DEBUG=1 to see the traceback\n"
     )
-    return 2
+    return EXIT_INTERNAL_ERROR

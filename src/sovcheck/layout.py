@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sovcheck.graph import ValueChain
@@ -38,7 +39,8 @@ LAYER_ORDER: tuple[Kind, ...] = (
 )
 _RANK = {kind: r for r, kind in enumerate(LAYER_ORDER)}
 
-NODE_WIDTH = 176.0
+NODE_WIDTH = 176.0  # the narrowest a node is; wider when its labels need it
+MAX_NODE_WIDTH = 420.0
 NODE_HEIGHT = 46.0
 H_GAP = 28.0
 ROW_HEIGHT = 96.0
@@ -93,8 +95,62 @@ def _r(value: float) -> float:
     return round(value + 0.0, 1)
 
 
-def _via(
-    src: NodeBox, dst: NodeBox, row_ys: list[float], row_xs: dict[float, list[float]]
+# Advance widths of DejaVu Sans (the font the pictures ask for first) in em, by character
+# class, rounded up: an estimate that errs on the wide side, so that a label fits its box.
+_NARROW = frozenset("fijlrt.,:;'!|()[] ")
+_WIDE = frozenset("mwMW@%")
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """About how wide ``text`` is drawn at ``size`` px (never less than it is)."""
+    em = 0.0
+    for char in text:
+        if char in _NARROW:
+            em += 0.36
+        elif char in _WIDE:
+            em += 0.98
+        elif char.isupper():
+            em += 0.76
+        else:
+            em += 0.64
+    return em * size * (1.1 if bold else 1.0)
+
+
+# A node's labels start after its band and glyph, and keep a margin on the right.
+LABEL_LEFT = 22.0
+LABEL_RIGHT = 8.0
+
+
+def node_width_for(labels: list[tuple[str, float, bool]]) -> float:
+    """The width a node needs for ``labels`` (text, size, bold), within the bounds."""
+    need = max((text_width(t, size, bold=b) for t, size, b in labels), default=0.0)
+    return _r(min(max(NODE_WIDTH, LABEL_LEFT + need + LABEL_RIGHT), MAX_NODE_WIDTH))
+
+
+def row_centres(count: int, node_width: float, content: float) -> list[float]:
+    """The x centre of each of ``count`` nodes of one row, the row centred in ``content``."""
+    span = count * node_width + (count - 1) * H_GAP
+    left = MARGIN + LABEL_WIDTH + (content - span) / 2
+    return [left + node_width / 2 + k * (node_width + H_GAP) for k in range(count)]
+
+
+def row_index(boxes: Iterable[NodeBox]) -> tuple[list[float], dict[float, list[float]]]:
+    """The y of each row, top to bottom, and the sorted x of its nodes: what :func:`via`
+    routes edges with."""
+    row_xs: dict[float, list[float]] = {}
+    for box in boxes:
+        row_xs.setdefault(box.y, []).append(box.x)
+    for xs in row_xs.values():
+        xs.sort()
+    return sorted(row_xs), row_xs
+
+
+def via(
+    src: NodeBox,
+    dst: NodeBox,
+    row_ys: list[float],
+    row_xs: dict[float, list[float]],
+    node_width: float = NODE_WIDTH,
 ) -> tuple[tuple[float, float], ...]:
     """Waypoints of an edge spanning several rows, in the gaps of the rows it crosses."""
     low, high = sorted((src.y, dst.y))
@@ -102,7 +158,7 @@ def _via(
     if src.y > dst.y:
         crossed.reverse()
     points = []
-    half = NODE_WIDTH / 2 + 4
+    half = node_width / 2 + 4
     px, py = src.x, src.y  # the last point the edge passes through
     for y in crossed:
         x = px + (y - py) / (dst.y - py) * (dst.x - px)
@@ -111,16 +167,20 @@ def _via(
         near = xs[max(k - 1, 0) : k + 1]
         if all(abs(x - nx) >= half for nx in near):
             continue
-        gaps = [xs[0] - NODE_WIDTH / 2 - H_GAP / 2, xs[-1] + NODE_WIDTH / 2 + H_GAP / 2]
+        gaps = [xs[0] - node_width / 2 - H_GAP / 2, xs[-1] + node_width / 2 + H_GAP / 2]
         gaps += [(a + b) / 2 for a, b in itertools.pairwise(xs[max(k - 2, 0) : k + 2])]
         px, py = _r(min(gaps, key=lambda g: (abs(g - x), g))), _r(y)
         points.append((px, py))
     return tuple(points)
 
 
-def layout(chain: ValueChain) -> Layout:
+def layout(chain: ValueChain, label_lines: list[tuple[str, float, bool]] | None = None) -> Layout:
+    """The chain laid out; nodes are wide enough for every id (bold, 11 px) and for the
+    ``label_lines`` the caller also draws in them (text, size, bold)."""
     n = len(chain)
     ids = chain.ids
+    longest = max(ids, key=lambda i: text_width(i, 11, bold=True), default="")
+    w = node_width_for([(longest, 11, True), *(label_lines or [])])
     # layers drawn top to bottom: highest rank first, empty kinds skipped
     present = sorted({_RANK[c.kind] for c in chain.components}, reverse=True)
     row_of_rank = {rank: r for r, rank in enumerate(present)}
@@ -163,7 +223,7 @@ def layout(chain: ValueChain) -> Layout:
 
     # coordinates: each layer wraps into rows of at most MAX_PER_ROW, rows centred
     widest = max((min(len(m), MAX_PER_ROW) for m in members), default=1)
-    content = widest * NODE_WIDTH + (widest - 1) * H_GAP
+    content = widest * w + (widest - 1) * H_GAP
     width = LABEL_WIDTH + content + 2 * MARGIN
     boxes: dict[int, NodeBox] = {}
     bands: list[LayerBand] = []
@@ -179,26 +239,18 @@ def layout(chain: ValueChain) -> Layout:
         )
         for chunk in rows:
             y = MARGIN + NODE_HEIGHT / 2 + row * ROW_HEIGHT
-            span = len(chunk) * NODE_WIDTH + (len(chunk) - 1) * H_GAP
-            left = MARGIN + LABEL_WIDTH + (content - span) / 2
-            for k, i in enumerate(chunk):
-                x = left + NODE_WIDTH / 2 + k * (NODE_WIDTH + H_GAP)
+            for i, x in zip(chunk, row_centres(len(chunk), w, content), strict=True):
                 boxes[i] = NodeBox(ids[i], chain.components[i].kind.value, li, _r(x), _r(y))
             row += 1
     height = 2 * MARGIN + max(row - 1, 0) * ROW_HEIGHT + NODE_HEIGHT
-    row_xs: dict[float, list[float]] = {}
-    for box in boxes.values():
-        row_xs.setdefault(box.y, []).append(box.x)
-    for xs in row_xs.values():
-        xs.sort()
-    row_ys = sorted(row_xs)
+    row_ys, row_xs = row_index(boxes.values())
     route = n <= ROUTE_LIMIT
     edges = tuple(
         EdgeLine(
             ids[i],
             ids[j],
             relation.value,
-            _via(boxes[i], boxes[j], row_ys, row_xs) if route else (),
+            via(boxes[i], boxes[j], row_ys, row_xs, w) if route else (),
         )
         for i, deps in enumerate(chain.deps)
         for j, relation in deps
@@ -206,7 +258,7 @@ def layout(chain: ValueChain) -> Layout:
     return Layout(
         width=_r(width),
         height=_r(height),
-        node_width=NODE_WIDTH,
+        node_width=w,
         node_height=NODE_HEIGHT,
         layers=tuple(bands),
         nodes=tuple(boxes[i] for i in range(n)),

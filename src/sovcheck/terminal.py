@@ -5,7 +5,7 @@ Width, the first that applies:
 1. ``COLUMNS``, when it is set to a positive integer (whatever the output is);
 2. the terminal's width (:func:`shutil.get_terminal_size`), when standard output is a
    terminal;
-3. :data:`~sovcheck.formats.termtext.DEFAULT_WIDTH` (100) otherwise: piped output and
+3. :data:`~sovcheck.formats.termtext.DEFAULT_WIDTH` (80) otherwise: piped output and
    files are the same bytes for the same input wherever they are produced.
 
 Below :data:`~sovcheck.formats.termtext.MIN_WIDTH` (60) the report is laid out at 60.

@@ -1,11 +1,16 @@
 """The HTML report: one self-contained file for people (``sovcheck audit --format html``).
 
-Everything is inline: styles, two SVG pictures (objective scores against their thresholds,
-and the value chain) and a small vanilla script that sorts and filters the findings and
-highlights a finding's path on the graph. Nothing is fetched: no external URL, no
+Everything is inline: styles, SVG pictures (objective scores against their thresholds, and
+the value chain) and a small vanilla script that filters the findings and highlights a
+finding's path on the graph. The findings are grouped by rule, each rule a collapsible
+section that says its remediation once; the value chain stands beside them (sticky, so a
+highlighted path is in view). Above ``COLLAPSE_ABOVE`` components the chain is collapsed to
+one box per layer and control, the whole chain expandable up to ``WHOLE_CHAIN_LIMIT``; the
+findings, unknown facts and risks listed are capped, each cap said where it applies, so the
+page stays light at any size. Nothing is fetched: no external URL, no
 ``<link>``, no ``src=``, and a Content-Security-Policy that forbids any request, so the file
 can be mailed, archived or opened offline. Without the script the page is complete: the
-findings table comes sorted by status and severity, the controls stay hidden.
+controls stay hidden.
 
 Pure: the same report and facts give the same bytes (no clock, no randomness).
 """
@@ -19,7 +24,7 @@ from sovcheck.model.report import Finding, ObjectiveResult, Report, Status
 from sovcheck.model.rubric import Severity
 from sovcheck.rules.facts import AuditFacts
 
-from .svg_graph import node_trust, path_class, render_svg
+from .svg_graph import node_trust, path_class, render_collapsed_svg, render_svg
 
 STATUS_ORDER: dict[Status, int] = {
     Status.FAIL: 0,
@@ -28,6 +33,22 @@ STATUS_ORDER: dict[Status, int] = {
     Status.PASS: 3,
     Status.NOT_APPLICABLE: 4,
 }
+# Above this many components the value chain is collapsed to one box per layer and
+# control; up to WHOLE_CHAIN_LIMIT the whole chain can still be expanded.
+COLLAPSE_ABOVE = 30
+WHOLE_CHAIN_LIMIT = 300
+# Findings listed, at most: MAX_ROWS in all, shared between the rules (each lists up to
+# MAX_ROWS_PER_RULE, and never fewer than MIN_ROWS_PER_RULE), so that the page stays light
+# at any size; the JSON and SARIF reports keep every finding.
+MAX_ROWS_PER_RULE = 50
+MIN_ROWS_PER_RULE = 5
+MAX_ROWS = 500
+# Unknown facts, risks and warnings listed, at most, each.
+MAX_ITEMS = 300
+# Warnings shown before the others are folded away.
+WARNINGS_SHOWN = 5
+# A path longer than 2 * PATH_ENDS + 1 shows its first and last PATH_ENDS components.
+PATH_ENDS = 3
 PASS_COLOUR = "#009e73"
 FAIL_COLOUR = "#d55e00"
 NOT_ASSESSED_COLOUR = "#9e9e9e"
@@ -41,7 +62,7 @@ _CSS = """
 :root{--fg:#1a1a1a;--muted:#555;--line:#d0d0d0;--bg:#fff;--soft:#f4f4f4;--pass:#00704f;--fail:#b34700}
 *{box-sizing:border-box}
 body{margin:0;color:var(--fg);background:var(--bg);font:15px/1.5 "DejaVu Sans",Verdana,Arial,sans-serif}
-header.report,main,footer{max-width:1180px;margin:0 auto;padding:0 20px}
+header.report,main,footer{max-width:1560px;margin:0 auto;padding:0 20px}
 header.report{padding-top:20px;padding-bottom:8px;border-bottom:3px solid var(--fg)}
 h1{font-size:1.6rem;margin:.2em 0 .3em}
 h2{font-size:1.3rem;margin:1.6em 0 .5em;border-bottom:1px solid var(--line);padding-bottom:.2em}
@@ -70,21 +91,36 @@ figcaption{color:var(--muted);font-size:.9rem;margin:6px 0}
 .badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:.8rem;font-weight:bold;border:1px solid}
 .st-fail{color:var(--fail);border-color:var(--fail)}.st-unknown{color:#444;border-color:#777;border-style:dashed}
 .st-waived{color:#0059a0;border-color:#0059a0}.st-pass,.st-not_applicable{color:var(--pass);border-color:var(--pass)}
-.sev-critical,.sev-high{font-weight:bold}
 .path{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.82rem;word-break:break-word}
 ul.refs{margin:0;padding-left:1.1em}
-#findings-table{min-width:1000px;font-size:.85rem}
-#findings-table td:nth-child(-n+3){white-space:nowrap}
-#findings-table td:nth-child(5){min-width:13em}
-#findings-table td:nth-child(6){min-width:10em}
-#findings-table td:nth-child(7){min-width:11em}
-button.show-path{white-space:nowrap}
+button.show-path{white-space:nowrap;display:block}button.show-path[hidden]{display:none}
 .controls{display:flex;flex-wrap:wrap;gap:10px 18px;align-items:end;margin:.5em 0}
 .controls label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
 .controls input,.controls select{font:inherit;padding:3px 6px}
-th button.sort{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;text-align:left;color:inherit}
-th[aria-sort=ascending] button.sort::after{content:" \\25B2"}
-th[aria-sort=descending] button.sort::after{content:" \\25BC"}
+.side-by-side{display:grid;grid-template-columns:minmax(0,11fr) minmax(0,9fr);gap:18px;align-items:start}
+.graph-panel{position:sticky;top:8px;max-height:calc(100vh - 16px);overflow:auto;border:1px solid var(--line);border-radius:6px;padding:0 12px 8px;background:#fff}
+.graph-panel h2{margin-top:.5em}
+.graph-panel figure svg.vc{width:100%;height:auto}
+details.whole{margin:12px 0}details.whole>summary{cursor:pointer;font-weight:bold}
+details.rule{border:1px solid var(--line);border-left:6px solid var(--sev,#9e9e9e);border-radius:6px;margin:0 0 8px;background:#fff}
+details.rule>summary{cursor:pointer;padding:6px 10px;font-weight:bold;list-style-position:inside}
+details.rule[data-hidden]{display:none}
+details.rule .counts{font-weight:normal;color:var(--muted);margin-left:.4em}
+.rule-body{padding:0 10px 6px}
+.rule-body p{margin:.3em 0}
+table.findings{font-size:.85rem;table-layout:auto}
+table.findings td:nth-child(1){white-space:nowrap}
+table.findings td:nth-child(2){overflow-wrap:anywhere;min-width:8em}
+table.findings td:nth-child(3){min-width:14em}
+table.findings td:nth-child(4){min-width:9em}
+.sev{display:inline-block;min-width:4.6em;padding:0 5px;border-radius:4px;color:#fff;font-size:.8rem;text-align:center}
+.sev-critical{--sev:#a50026;background:#a50026}.sev-high{--sev:#d55e00;background:#d55e00}
+.sev-medium{--sev:#8a6d00;background:#8a6d00}.sev-low{--sev:#0072b2;background:#0072b2}
+.sev-info{--sev:#6e6e6e;background:#6e6e6e}
+details.rule[data-severity=critical]{--sev:#a50026}details.rule[data-severity=high]{--sev:#d55e00}
+details.rule[data-severity=medium]{--sev:#8a6d00}details.rule[data-severity=low]{--sev:#0072b2}
+p.more{color:var(--muted);font-style:italic}
+@media (max-width:1100px){.side-by-side{grid-template-columns:minmax(0,1fr)}.graph-panel{position:static;max-height:none}}
 button.show-path,button#clear-highlight{font:inherit;font-size:.8rem;margin-top:4px;cursor:pointer}
 tr.selected td{background:#fff6c8}
 ul.todo{list-style:none;padding-left:0}
@@ -99,7 +135,8 @@ footer{color:var(--muted);font-size:.85rem;padding-top:8px;padding-bottom:24px;m
   nav.toc,.controls,button,#clear-highlight{display:none!important}
   tr[hidden]{display:table-row!important}
   .scroll{overflow:visible;border:0}
-  #findings-table{min-width:0}
+  .side-by-side{display:block}.graph-panel{position:static;max-height:none;overflow:visible}
+  details.rule>.rule-body{display:block}
   svg.vc{max-width:100%;height:auto}
   section{break-inside:auto}
   tr,figure,.verdict{break-inside:avoid}
@@ -112,32 +149,46 @@ footer{color:var(--muted);font-size:.85rem;padding-top:8px;padding-bottom:24px;m
 _JS = """
 (function () {
   "use strict";
-  var table = document.getElementById("findings-table");
-  var svg = document.querySelector("svg.vc");
+  var each = function (list, f) { Array.prototype.forEach.call(list, f); };
   var clear = document.getElementById("clear-highlight");
-  function highlight(cls, row) {
-    if (!svg) { return; }
-    Array.prototype.forEach.call(svg.querySelectorAll(".hl"), function (e) { e.classList.remove("hl"); });
-    Array.prototype.forEach.call(document.querySelectorAll("tr.selected"), function (r) { r.classList.remove("selected"); });
-    if (!cls) { svg.classList.remove("highlighting"); if (clear) { clear.hidden = true; } return; }
-    svg.classList.add("highlighting");
-    Array.prototype.forEach.call(svg.querySelectorAll("." + cls), function (e) { e.classList.add("hl"); });
-    if (row) { row.classList.add("selected"); }
-    if (clear) { clear.hidden = false; }
-  }
-  if (clear) { clear.addEventListener("click", function () { highlight(null, null); }); }
-  if (!table) { return; }
-  var tbody = table.tBodies[0];
-  var rows = Array.prototype.slice.call(tbody.rows);
-  rows.forEach(function (r, i) { r.setAttribute("data-index", String(i)); });
-  Array.prototype.forEach.call(table.querySelectorAll("button.show-path"), function (b) {
-    b.hidden = false;
-    b.addEventListener("click", function () {
-      highlight(b.getAttribute("data-path"), b.closest("tr"));
-      document.getElementById("chain").scrollIntoView({ block: "start" });
+  function highlight(button) {
+    each(document.querySelectorAll("svg.vc .hl"), function (e) { e.classList.remove("hl"); });
+    each(document.querySelectorAll("svg.vc.highlighting"), function (e) { e.classList.remove("highlighting"); });
+    each(document.querySelectorAll("tr.selected"), function (r) { r.classList.remove("selected"); });
+    if (!button) { if (clear) { clear.hidden = true; } return; }
+    var cls = button.getAttribute("data-path");
+    if (cls) {
+      each(document.querySelectorAll("svg.vc ." + cls), function (e) {
+        e.classList.add("hl");
+        e.ownerSVGElement.classList.add("highlighting");
+      });
+    }
+    var groups = (button.getAttribute("data-groups") || "").split(" ").filter(Boolean);
+    groups.forEach(function (g, i) {
+      var node = document.getElementById("vc-g" + g);
+      if (node) { node.classList.add("hl"); node.ownerSVGElement.classList.add("highlighting"); }
+      if (i > 0) {
+        var p = groups[i - 1];
+        var edge = document.getElementById("vc-e" + p + "-" + g) || document.getElementById("vc-e" + g + "-" + p);
+        if (edge) { edge.classList.add("hl"); }
+      }
     });
+    button.closest("tr").classList.add("selected");
+    if (clear) { clear.hidden = false; }
+    var panel = document.getElementById("chain");
+    var box = panel.getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) { panel.scrollIntoView({ block: "start" }); }
+  }
+  if (clear) { clear.addEventListener("click", function () { highlight(null); }); }
+  each(document.querySelectorAll("button.show-path"), function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { highlight(b); });
   });
+  var list = document.getElementById("findings-list");
   var controls = document.getElementById("findings-controls");
+  if (!list || !controls) { return; }
+  var rows = Array.prototype.slice.call(list.querySelectorAll("tr[data-status]"));
+  var groups = Array.prototype.slice.call(list.querySelectorAll("details.rule"));
   var text = document.getElementById("f-text");
   var status = document.getElementById("f-status");
   var severity = document.getElementById("f-severity");
@@ -151,9 +202,15 @@ _JS = """
     rows.forEach(function (r) {
       var ok = (!s || r.getAttribute("data-status") === s) &&
         Number(r.getAttribute("data-severity")) >= min &&
-        (!q || r.textContent.toLowerCase().indexOf(q) !== -1);
+        (!q || r.textContent.toLowerCase().indexOf(q) !== -1 ||
+         r.closest("details").querySelector("summary").textContent.toLowerCase().indexOf(q) !== -1);
       r.hidden = !ok;
       if (ok) { shown += 1; }
+    });
+    groups.forEach(function (g) {
+      var any = g.querySelector("tr[data-status]:not([hidden])") !== null;
+      if (any) { g.removeAttribute("data-hidden"); } else { g.setAttribute("data-hidden", ""); }
+      if (q && any) { g.open = true; }
     });
     count.textContent = "Showing " + shown + " of " + rows.length + " findings.";
   }
@@ -161,34 +218,7 @@ _JS = """
     e.addEventListener("input", apply);
     e.addEventListener("change", apply);
   });
-  var heads = table.tHead.rows[0].cells;
-  function key(row, col) {
-    var cell = row.cells[col];
-    var v = cell.getAttribute("data-sort");
-    return v === null ? cell.textContent.trim().toLowerCase() : v;
-  }
-  Array.prototype.forEach.call(heads, function (th, col) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "sort";
-    b.textContent = th.textContent;
-    th.textContent = "";
-    th.appendChild(b);
-    b.addEventListener("click", function () {
-      var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-      rows.sort(function (a, c) {
-        var x = key(a, col), y = key(c, col);
-        var nx = Number(x), ny = Number(y);
-        var cmp = (x !== "" && y !== "" && !isNaN(nx) && !isNaN(ny)) ? nx - ny : (x < y ? -1 : x > y ? 1 : 0);
-        if (cmp === 0) { cmp = Number(a.getAttribute("data-index")) - Number(c.getAttribute("data-index")); return cmp; }
-        return dir * cmp;
-      });
-      rows.forEach(function (r) { tbody.appendChild(r); });
-    });
-  });
-  apply();
+  count.textContent = "Showing " + rows.length + " of " + rows.length + " findings.";
 })();
 """
 
@@ -360,78 +390,190 @@ def _objectives(report: Report) -> str:
     )
 
 
-def _chain(report: Report, facts: AuditFacts, path_index: dict[tuple[str, ...], int]) -> str:
+def _graph_panel(
+    report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], int]
+) -> tuple[str, str, tuple[int, ...] | None]:
+    """The value chain beside the findings: whole up to ``COLLAPSE_ABOVE`` components, else
+    collapsed to one box per layer and control; then the whole chain to expand, full width,
+    up to ``WHOLE_CHAIN_LIMIT`` components (or a line saying how to draw it); and, when
+    collapsed, the box of each component."""
     trust = node_trust(facts)
     failing = frozenset(
         f.component for f in report.findings if f.status is Status.FAIL and f.component
     )
-    paths = sorted(path_index, key=lambda p: path_index[p])
-    svg = render_svg(
-        facts.chain,
-        trust,
-        failing,
-        paths,
-        title=f"Value chain of {report.inventory.system}",
-        inline=True,
-    )
+    title = f"Value chain of {report.inventory.system}"
+    n = len(facts.chain)
     counts = {t: sum(1 for v in trust.values() if v == t) for t in ("home", "trusted", "foreign")}
     counts["unknown"] = len(trust) - sum(counts.values())
-    summary = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+    summary = ", ".join(f"{c:,} {t}" for t, c in counts.items() if c)
+    intro = f"<p>Control of each component's supplier: {_e(summary)}. "
+    group_of: tuple[int, ...] | None = None
+    whole = ""
+    if n > COLLAPSE_ABOVE or n > WHOLE_CHAIN_LIMIT:
+        collapsed = render_collapsed_svg(facts.chain, trust, failing, title=title)
+        group_of = collapsed.group_of
+        picture = collapsed.svg
+        intro += (
+            f"The {n:,} components are collapsed into one box per layer and control; "
+            "a warning triangle marks a box with failing findings. "
+        )
+        if n <= WHOLE_CHAIN_LIMIT:
+            intro += "Every component, one by one, is drawn below the findings. "
+            svg = render_svg(facts.chain, trust, failing, _ordered(paths), title=title, inline=True)
+            whole = (
+                f'<details class="whole"><summary>Show every component of the value chain '
+                f"({n:,})</summary>"
+                f'<div class="scroll">{svg}</div></details>'
+            )
+        else:
+            whole = (
+                f"<p>{n:,} components are too many to draw one by one here: "
+                "<code>sovcheck graph INVENTORY --format svg</code> draws them all.</p>"
+            )
+    else:
+        picture = render_svg(facts.chain, trust, failing, _ordered(paths), title=title, inline=True)
+        intro += "A warning triangle marks a component with failing findings. "
     return (
-        '<section id="chain" aria-labelledby="h-chain">'
-        '<h2 id="h-chain">Value chain</h2>'
-        f"<p>Control of each component's supplier: {_e(summary)}. "
-        "A warning triangle marks a component with failing findings; "
-        '"Show on graph" in the findings table highlights a finding\'s path here.</p>'
-        '<button type="button" id="clear-highlight" hidden>Clear highlight</button>'
-        f'<figure><div class="scroll">{svg}</div>'
-        "<figcaption>Layers from energy (bottom) to applications, with the teams above them. "
-        "Colour, the shape in each node's band and its second line tell the control of its "
-        "supplier.</figcaption></figure>"
-        "</section>"
+        (
+            '<aside class="graph-panel" id="chain" aria-labelledby="h-chain">'
+            '<h2 id="h-chain">Value chain</h2>'
+            f"{intro}"
+            '"Show on graph" beside a finding highlights its path here.</p>'
+            '<button type="button" id="clear-highlight" hidden>Clear highlight</button>'
+            f"<figure>{picture}"
+            "<figcaption>Layers from energy (bottom) to applications, with the teams above them. "
+            "Colour, the shape in each box's band and its second line tell the control of its "
+            "supplier.</figcaption></figure></aside>"
+        ),
+        whole,
+        group_of,
     )
 
 
-def _findings(report: Report, path_index: dict[tuple[str, ...], int]) -> str:
-    findings = _sorted_findings(report.findings)
-    rows = []
+def _ordered(paths: dict[tuple[str, ...], int]) -> list[tuple[str, ...]]:
+    return sorted(paths, key=lambda p: paths[p])
+
+
+def _counts(findings: list[Finding]) -> str:
+    by_status: dict[Status, int] = {}
     for f in findings:
+        by_status[f.status] = by_status.get(f.status, 0) + 1
+    return ", ".join(
+        f"{n:,} {s.value.replace('_', ' ')}"
+        for s, n in sorted(by_status.items(), key=lambda kv: STATUS_ORDER[kv[0]])
+    )
+
+
+def _short_path(path: tuple[str, ...]) -> str:
+    """A path as arrows; a very long one keeps its first and last components."""
+    if len(path) <= 2 * PATH_ENDS + 1:
+        return _arrowed(path)
+    hidden = len(path) - 2 * PATH_ENDS
+    return (
+        _arrowed(path[:PATH_ENDS]) + f" → <em>{hidden:,} more</em> → " + _arrowed(path[-PATH_ENDS:])
+    )
+
+
+def _row(
+    f: Finding,
+    paths: dict[tuple[str, ...], int],
+    chain_index: dict[str, int],
+    group_of: tuple[int, ...] | None,
+) -> str:
+    path_cell = f'<span class="path">{_short_path(f.path)}</span>' if f.path else "–"
+    if f.path:
+        groups = ""
+        if group_of is not None:
+            seen: list[int] = []
+            for cid in f.path:
+                k = chain_index.get(cid)
+                if k is not None and (not seen or seen[-1] != group_of[k]):
+                    seen.append(group_of[k])
+            groups = f' data-groups="{" ".join(map(str, seen))}"'
+        whole = f' data-path="{path_class(paths[f.path])}"' if f.path in paths else ""
+        path_cell += (
+            f'<button type="button" class="show-path"{whole}{groups} hidden>Show on graph</button>'
+        )
+    message = _e(f.message)
+    if f.waived and f.waiver_reason:
+        message += f"<br><em>Waived: {_e(f.waiver_reason)}</em>"
+    if f.unknown_fields:
+        message += "<br>To establish: " + ", ".join(
+            f"<code>{_e(u)}</code>" for u in f.unknown_fields
+        )
+    return (
+        f'<tr data-status="{f.status.value}" data-severity="{f.severity.rank}">'
+        f'<td><span class="badge st-{f.status.value}">{_e(f.status.value)}</span></td>'
+        f"<td>{_e(f.component or '(system)')}</td>"
+        f"<td>{message}</td><td>{path_cell}</td>"
+        f'<td class="num">{f.location.line}</td></tr>'
+    )
+
+
+def _rule_groups(report: Report) -> list[tuple[str, list[Finding]]]:
+    """Findings by rule: the worst status first, then the most severe, then by id."""
+    groups: dict[str, list[Finding]] = {}
+    for f in _sorted_findings(report.findings):
+        groups.setdefault(f.rule, []).append(f)
+    return sorted(
+        groups.items(),
+        key=lambda g: (STATUS_ORDER[g[1][0].status], -g[1][0].severity.rank, g[0]),
+    )
+
+
+def _findings(report: Report, facts: AuditFacts, paths: dict[tuple[str, ...], int]) -> str:
+    panel, whole, group_of = _graph_panel(report, facts, paths)
+    chain_index = facts.chain.index
+    rules = {r.id: r for r in report.rules}
+    groups = _rule_groups(report)
+    parts: list[str] = []
+    shown = 0
+    per_rule = min(MAX_ROWS_PER_RULE, max(MIN_ROWS_PER_RULE, MAX_ROWS // max(len(groups), 1)))
+    for k, (rule_id, findings) in enumerate(groups):
+        first = findings[0]
+        summary = rules.get(rule_id)
+        title = summary.title if summary is not None else first.objective
+        remediation = summary.remediation if summary is not None else first.remediation
+        references = summary.references if summary is not None else first.references
+        kept = findings[:per_rule]
+        shown += len(kept)
+        rows = "".join(_row(f, paths, chain_index, group_of) for f in kept)
+        more = ""
+        if len(kept) < len(findings):
+            more = (
+                f'<p class="more">{len(findings) - len(kept):,} more finding(s) of this rule '
+                "are not shown here; the JSON and SARIF reports list them all.</p>"
+            )
         refs = (
             '<ul class="refs">'
-            + "".join(f'<li><span class="ref">{_e(r)}</span></li>' for r in f.references)
+            + "".join(f'<li><span class="ref">{_e(r)}</span></li>' for r in references)
             + "</ul>"
-            if f.references
+            if references
             else ""
         )
-        path_cell = f'<span class="path">{_arrowed(f.path)}</span>' if f.path else "–"
-        if f.path:
-            path_cell += (
-                f'<br><button type="button" class="show-path" '
-                f'data-path="{path_class(path_index[f.path])}" hidden>Show on graph</button>'
-            )
-        message = _e(f.message)
-        if f.waived and f.waiver_reason:
-            message += f"<br><em>Waived: {_e(f.waiver_reason)}</em>"
-        if f.unknown_fields:
-            message += "<br>To establish: " + ", ".join(
-                f"<code>{_e(u)}</code>" for u in f.unknown_fields
-            )
-        rows.append(
-            f'<tr data-status="{f.status.value}" data-severity="{f.severity.rank}">'
-            f'<td data-sort="{STATUS_ORDER[f.status]}"><span class="badge st-{f.status.value}">'
-            f"{_e(f.status.value)}</span></td>"
-            f'<td data-sort="{4 - f.severity.rank}" class="sev-{f.severity.value}">'
-            f"{_e(f.severity.value)}</td>"
-            f"<td><code>{_e(f.rule)}</code></td>"
-            f"<td>{_e(f.component or '(system)')}</td>"
-            f"<td>{message}</td><td>{path_cell}</td>"
-            f"<td>{_e(f.remediation)}</td><td>{refs}</td>"
-            f'<td class="num" data-sort="{f.location.line}">{f.location.line}</td></tr>'
+        needs_work = first.status is not Status.PASS
+        is_open = k == 0 or (first.status is Status.FAIL and first.severity is Severity.CRITICAL)
+        body = (
+            f'<p class="remediation"><strong>Remediation:</strong> {_e(remediation)}</p>{refs}'
+            if needs_work
+            else ""
         )
-    status_options = "".join(
-        f'<option value="{s.value}">{s.value}</option>'
-        for s in sorted({f.status for f in findings}, key=lambda s: STATUS_ORDER[s])
-    )
+        parts.append(
+            f'<details class="rule" data-rule="{_e(rule_id)}" '
+            f'data-severity="{first.severity.value}"{" open" if is_open else ""}>'
+            f'<summary><span class="sev sev-{first.severity.value}">{_e(first.severity.value)}'
+            f"</span> <code>{_e(rule_id)}</code> {_e(title)} "
+            f'<span class="counts">{_e(_counts(findings))}</span></summary>'
+            f'<div class="rule-body">{body}'
+            '<table class="findings"><caption class="sr-only">Findings of '
+            f"{_e(rule_id)}</caption>"
+            '<thead><tr><th scope="col">Status</th><th scope="col">Component</th>'
+            '<th scope="col">Message</th><th scope="col">Path</th>'
+            f'<th scope="col" class="num">Line</th></tr></thead><tbody>{rows}</tbody></table>'
+            f"{more}</div></details>"
+        )
+    statuses = sorted({f.status for f in report.findings}, key=lambda s: STATUS_ORDER[s])
+    status_options = "".join(f'<option value="{s.value}">{s.value}</option>' for s in statuses)
     severity_options = "".join(
         f'<option value="{s.rank}">{s.value} and above</option>' for s in Severity
     )
@@ -444,20 +586,23 @@ def _findings(report: Report, path_index: dict[tuple[str, ...], int]) -> str:
         f'<label>Severity<select id="f-severity">{severity_options}</select></label>'
         '<output id="f-count" aria-live="polite"></output></div>'
     )
+    left_out = len(report.findings) - shown
+    note = (
+        f"<p><strong>{left_out:,} finding(s) are not shown</strong> (at most "
+        f"{per_rule:,} a rule, so that the page stays light); the JSON and SARIF reports "
+        "list them all.</p>"
+        if left_out
+        else ""
+    )
     return (
         '<section id="findings" aria-labelledby="h-findings">'
-        f'<h2 id="h-findings">Findings ({len(findings)})</h2>'
-        "<p>Sorted by status (fail, unknown, waived, pass) then severity. "
-        "Line numbers refer to the inventory file.</p>"
-        f"{controls}"
-        '<div class="scroll"><table id="findings-table">'
-        "<caption>Findings: what fails or is unknown, why, and what to do</caption>"
-        '<thead><tr><th scope="col">Status</th><th scope="col">Severity</th>'
-        '<th scope="col">Rule</th><th scope="col">Component</th><th scope="col">Message</th>'
-        '<th scope="col">Path</th><th scope="col">Remediation</th>'
-        '<th scope="col">References</th><th scope="col" class="num">Line</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-        "</section>"
+        f'<h2 id="h-findings">Findings ({len(report.findings):,} in {len(groups):,} rules)</h2>'
+        "<p>Grouped by rule, failing rules first, the most severe first; each rule says once "
+        "what to do. Line numbers refer to the inventory file.</p>"
+        f"{controls}{note}"
+        f'<div class="side-by-side"><div class="findings-list" id="findings-list">'
+        f"{''.join(parts) or '<p>No finding to list.</p>'}</div>{panel}</div>"
+        f"{whole}</section>"
     )
 
 
@@ -469,12 +614,13 @@ def _unknowns(report: Report) -> str:
             '<li><span class="box" aria-hidden="true">☐</span>'
             f"<strong>{_e(u.component or '(system)')}</strong>: establish "
             f"<code>{_e(u.field)}</code> (needed by {_e(', '.join(u.rules))})</li>"
-            for u in report.unknowns
+            for u in report.unknowns[:MAX_ITEMS]
         )
         body = (
             "<p>Facts the inventory does not state. Each one left unknown keeps the rules "
             "that need it from passing.</p>"
             f'<ul class="todo" aria-label="Facts to establish">{items}</ul>'
+            + _more(len(report.unknowns), "fact(s) to establish")
         )
     return (
         '<section id="unknowns" aria-labelledby="h-unknowns">'
@@ -488,14 +634,14 @@ def _risks(report: Report) -> str:
     if risks.cutoff:
         rows = "".join(
             f'<tr><th scope="row">{_e(r.component)}</th><td>{_e(r.reason)}</td>'
-            f'<td class="path">{_arrowed(r.path)}</td></tr>'
-            for r in risks.cutoff
+            f'<td class="path">{_short_path(r.path)}</td></tr>'
+            for r in risks.cutoff[:MAX_ITEMS]
         )
         out.append(
             "<table><caption>Cut-off sources: a foreign decision can stop them</caption>"
             '<thead><tr><th scope="col">Component</th><th scope="col">Why</th>'
             f'<th scope="col">Path from an entrypoint</th></tr></thead><tbody>{rows}</tbody>'
-            "</table>"
+            "</table>" + _more(len(risks.cutoff), "cut-off source(s)")
         )
     else:
         out.append("<p>No cut-off source found.</p>")
@@ -507,15 +653,15 @@ def _risks(report: Report) -> str:
     if risks.single_points_of_failure:
         rows = "".join(
             f'<tr><th scope="row">{_e(s.component)}</th><td class="num">{s.dominated}</td>'
-            f'<td class="path">{_arrowed(s.path)}</td></tr>'
-            for s in risks.single_points_of_failure
+            f'<td class="path">{_short_path(s.path)}</td></tr>'
+            for s in risks.single_points_of_failure[:MAX_ITEMS]
         )
         out.append(
             "<table><caption>Single points of failure</caption>"
             '<thead><tr><th scope="col">Component</th>'
             '<th scope="col" class="num">Components reachable only through it</th>'
             f'<th scope="col">Path from an entrypoint</th></tr></thead><tbody>{rows}</tbody>'
-            "</table>"
+            "</table>" + _more(len(risks.single_points_of_failure), "single point(s) of failure")
         )
     else:
         out.append("<p>No single point of failure found.</p>")
@@ -573,24 +719,52 @@ def _gates(report: Report) -> str:
 
 
 def _warnings(report: Report) -> str:
-    """Warnings come before the objectives: the verdicts below depend on them."""
+    """Warnings come before the objectives: the verdicts below depend on them. The first
+    few are shown; the others are one click away, so that they do not push the verdicts
+    out of sight."""
     if not report.warnings:
         return ""
-    items = "".join(
+    items = [
         f"<li><code>{_e(w.subject)}</code>"
         + (f" (line {w.location.line})" if w.location else "")
         + f": {_e(w.message)}</li>"
-        for w in report.warnings
-    )
+        for w in report.warnings[:MAX_ITEMS]
+    ]
+    shown, folded = items[:WARNINGS_SHOWN], items[WARNINGS_SHOWN:]
+    rest = ""
+    if folded:
+        kinds: dict[str, int] = {}
+        for w in report.warnings[WARNINGS_SHOWN:]:
+            kinds[w.kind] = kinds.get(w.kind, 0) + 1
+        said = ", ".join(f"{n:,} {kind}" for kind, n in sorted(kinds.items()))
+        rest = (
+            f"<details><summary>{len(report.warnings) - WARNINGS_SHOWN:,} more ({_e(said)})"
+            f"</summary><ul>{''.join(folded)}</ul>"
+            f"{_more(len(report.warnings), 'warning(s)')}</details>"
+        )
     return (
         '<section id="warnings" aria-labelledby="h-warnings" role="alert">'
-        f'<h2 id="h-warnings">Warnings ({len(report.warnings)})</h2><ul>{items}</ul></section>'
+        f'<h2 id="h-warnings">Warnings ({len(report.warnings):,})</h2>'
+        f"<ul>{''.join(shown)}</ul>{rest}</section>"
     )
 
 
-def _path_index(report: Report) -> dict[tuple[str, ...], int]:
-    """One highlight class per distinct finding path, most severe findings first."""
+def _more(total: int, what: str) -> str:
+    """The line saying how many of ``total`` are not listed (none: nothing)."""
+    if total <= MAX_ITEMS:
+        return ""
+    return (
+        f'<p class="more">{total - MAX_ITEMS:,} more {_e(what)} not listed here; the JSON '
+        "report lists them all.</p>"
+    )
+
+
+def _path_index(report: Report, facts: AuditFacts) -> dict[tuple[str, ...], int]:
+    """One highlight class per distinct finding path, most severe findings first; none
+    when the whole chain is not drawn (too large)."""
     index: dict[tuple[str, ...], int] = {}
+    if len(facts.chain) > WHOLE_CHAIN_LIMIT:
+        return index
     for f in _sorted_findings(report.findings):
         if f.path and f.path not in index:
             index[f.path] = len(index)
@@ -600,7 +774,7 @@ def _path_index(report: Report) -> dict[tuple[str, ...], int]:
 def render_html(report: Report, facts: AuditFacts) -> str:
     """The whole report as one HTML document (``facts`` gives the value chain and the
     control of each component, as computed for this audit)."""
-    paths = _path_index(report)
+    paths = _path_index(report, facts)
     inv, tool = report.inventory, report.tool
     return (
         "<!DOCTYPE html>\n"
@@ -611,7 +785,7 @@ def render_html(report: Report, facts: AuditFacts) -> str:
         f"<title>sovcheck: {_e(inv.system)}</title>"
         f"<style>{_CSS.strip()}</style></head><body>"
         f"{_header(report)}<main>{_warnings(report)}"
-        f"{_objectives(report)}{_chain(report, facts, paths)}{_findings(report, paths)}"
+        f"{_objectives(report)}{_findings(report, facts, paths)}"
         f"{_unknowns(report)}{_risks(report)}{_gates(report)}"
         "</main>"
         f"<footer><p>{_e(tool.name)} {_e(tool.version)} · report format "

@@ -10,14 +10,33 @@ are dashed per relation, with a legend. Pure functions: same chain, same bytes.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import assert_never
 
 from sovcheck.choices import GraphFormat as GraphFormat
 from sovcheck.formats.visible import html_text
 from sovcheck.graph import ValueChain
-from sovcheck.layout import LAYER_ORDER, Layout, NodeBox, layout
+from sovcheck.layout import (
+    H_GAP,
+    LABEL_LEFT,
+    LABEL_RIGHT,
+    LABEL_WIDTH,
+    LAYER_ORDER,
+    MARGIN,
+    NODE_HEIGHT,
+    ROW_HEIGHT,
+    Layout,
+    NodeBox,
+    layout,
+    node_width_for,
+    row_centres,
+    row_index,
+    text_width,
+    via,
+)
 from sovcheck.rules.facts import AuditFacts
 from sovcheck.rules.values import Unknown
 
@@ -82,8 +101,23 @@ def _n(value: float) -> str:
     return f"{round(value + 0.0, 1):g}"
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _second_line(kind: str, trust: str) -> str:
+    return f"{kind} · {TRUST_WORDS[trust]}"
+
+
+def _label(
+    text: str, x: float, y: float, box_width: float, size: float, *, bold: bool = False
+) -> str:
+    """One line of a node's label, whole: a text wider than the widest node is drawn
+    narrower (``textLength``), never cut."""
+    room = box_width - LABEL_LEFT - LABEL_RIGHT
+    fit = (
+        f' textLength="{_n(room)}" lengthAdjust="spacingAndGlyphs"'
+        if (text_width(text, size, bold=bold) > room)
+        else ""
+    )
+    weight = ' font-weight="bold" fill="#111"' if bold else ' fill="#333"'
+    return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size:g}"{weight}{fit}>{_a(text)}</text>'
 
 
 def _path_memberships(
@@ -170,7 +204,10 @@ def render_svg(
     ``highlight_paths[k]`` carry the CSS class ``hp-k``. ``inline`` leaves out the
     namespace declaration, which HTML does not need.
     """
-    lay: Layout = layout(chain)
+    seconds = {
+        _second_line(c.kind.value, node_trust.get(c.id, "unknown")) for c in chain.components
+    }
+    lay: Layout = layout(chain, [(t, 10.5, False) for t in seconds])
     boxes = lay.by_id()
     w, h = lay.node_width, lay.node_height
     width = max(lay.width, MIN_WIDTH)
@@ -260,10 +297,8 @@ def render_svg(
         )
         out.append(_trust_glyph(trust, x0 + 8, box.y))
         out.append(
-            f'<text x="{_n(x0 + 22)}" y="{_n(box.y - 4)}" font-size="11" font-weight="bold" '
-            f'fill="#111">{_a(_short(box.id, 19))}</text>'
-            f'<text x="{_n(x0 + 22)}" y="{_n(box.y + 13)}" font-size="10.5" fill="#333">'
-            f"{_a(box.kind)} · {_a(TRUST_WORDS[trust])}</text>"
+            _label(box.id, x0 + LABEL_LEFT, box.y - 4, w, 11, bold=True)
+            + _label(_second_line(box.kind, trust), x0 + LABEL_LEFT, box.y + 13, w, 10.5)
         )
         if fails:
             out.append(_warning(x0 + w - 4, y0 - 9))
@@ -275,7 +310,7 @@ def render_svg(
     return "".join(out) + "\n"
 
 
-def _legend(width: float, top: float) -> str:
+def _legend(width: float, top: float, relations: bool = True) -> str:
     out = [f'<g class="legend" transform="translate(16,{_n(top + 8)})" font-size="11">']
     out.append('<text x="0" y="10" font-weight="bold" fill="#111">Control</text>')
     x = 64.0
@@ -292,6 +327,13 @@ def _legend(width: float, top: float) -> str:
         x += 140
     out.append(_warning(x + 10, -2))
     out.append(f'<text x="{_n(x + 26)}" y="11" fill="#111">failing findings</text>')
+    if not relations:
+        out.append(
+            '<text x="0" y="40" fill="#333">Each box is the components of one layer under one '
+            "control; a line, the relations between two boxes (thicker: more of them).</text>"
+        )
+        out.append("</g>")
+        return "".join(out)
     out.append('<text x="0" y="40" font-weight="bold" fill="#111">Relations</text>')
     x, y = 64.0, 36.0
     for relation, dash in RELATION_DASH.items():
@@ -310,6 +352,158 @@ def _legend(width: float, top: float) -> str:
     )
     out.append("</g>")
     return "".join(out)
+
+
+# ---------------------------------------------------------------------- collapsed
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """The value chain with one box per layer and control: its SVG, and the box of each
+    component (``group_of[i]`` for the chain's i-th component)."""
+
+    svg: str
+    group_of: tuple[int, ...]
+
+
+def group_node_id(group: int) -> str:
+    """The element id of a box of the collapsed chain."""
+    return f"vc-g{group}"
+
+
+def group_edge_id(source: int, target: int) -> str:
+    """The element id of the line from one box of the collapsed chain to another."""
+    return f"vc-e{source}-{target}"
+
+
+def render_collapsed_svg(
+    chain: ValueChain,
+    node_trust: Mapping[str, str],
+    failing: set[str] | frozenset[str],
+    *,
+    title: str = "Value chain",
+) -> Collapsed:
+    """The chain collapsed to one box per layer and control (at most four a layer), the
+    relations between two boxes drawn as one line: a picture of bounded size whatever the
+    number of components. Boxes and lines have ids (:func:`group_node_id`,
+    :func:`group_edge_id`) for a script to highlight a path."""
+    rank = {kind.value: r for r, kind in enumerate(LAYER_ORDER)}
+    keys: dict[tuple[str, str], int] = {}
+    group_of: list[int] = []
+    for comp in chain.components:
+        key = (comp.kind.value, node_trust.get(comp.id, "unknown"))
+        group_of.append(keys.setdefault(key, len(keys)))
+    members: list[list[int]] = [[] for _ in keys]
+    for i, g in enumerate(group_of):
+        members[g].append(i)
+    key_of = {g: key for key, g in keys.items()}
+    fails = [sum(1 for i in m if chain.ids[i] in failing) for m in members]
+
+    def first_line(g: int) -> str:
+        return f"{len(members[g]):,} × {key_of[g][0]}"
+
+    def second_line(g: int) -> str:
+        word = TRUST_WORDS[key_of[g][1]]
+        return f"{word} · {fails[g]:,} failing" if fails[g] else word
+
+    w = node_width_for(
+        [(first_line(g), 11, True) for g in keys.values()]
+        + [(second_line(g), 10.5, False) for g in keys.values()]
+    )
+    h = NODE_HEIGHT
+    kinds = sorted({k for k, _ in keys}, key=lambda k: -rank[k])
+    rows = {
+        kind: sorted(
+            (g for (k, t), g in keys.items() if k == kind), key=lambda g: TRUSTS.index(key_of[g][1])
+        )
+        for kind in kinds
+    }
+    widest = max(len(r) for r in rows.values())
+    content = widest * w + (widest - 1) * H_GAP
+    lay_width = LABEL_WIDTH + content + 2 * MARGIN
+    boxes: dict[int, NodeBox] = {}
+    for row, kind in enumerate(kinds):
+        y = MARGIN + h / 2 + row * ROW_HEIGHT
+        for g, x in zip(rows[kind], row_centres(len(rows[kind]), w, content), strict=True):
+            boxes[g] = NodeBox(group_node_id(g), kind, row, round(x, 1), round(y, 1))
+    lay_height = 2 * MARGIN + (len(kinds) - 1) * ROW_HEIGHT + h
+    row_ys, row_xs = row_index(boxes.values())
+    links: dict[tuple[int, int], dict[str, int]] = {}
+    for i, deps in enumerate(chain.deps):
+        for j, relation in deps:
+            a, b = group_of[i], group_of[j]
+            if a != b:
+                counted = links.setdefault((a, b), {})
+                counted[relation.value] = counted.get(relation.value, 0) + 1
+    width = max(lay_width, MIN_WIDTH)
+    shift = (width - lay_width) / 2
+    height = lay_height + LEGEND_HEIGHT
+    out = [
+        f'<svg class="vc collapsed" role="img" aria-labelledby="vcg-title vcg-desc" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
+        f'font-family="{FONT}">',
+        f'<title id="vcg-title">{_a(title)}</title>',
+        f'<desc id="vcg-desc">{len(chain):,} components in {len(keys)} boxes, one per layer '
+        f"and control, from energy at the bottom to applications at the top (teams above "
+        f"them); {sum(fails):,} components with failing findings.</desc>",
+        f"<style>{_STYLE.strip()}</style>",
+        '<defs><marker id="vcg-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
+        'orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 Z" fill="{EDGE_COLOUR}"/></marker></defs>',
+        f'<g transform="translate({_n(shift)},0)"><g class="layers">',
+    ]
+    for row, kind in enumerate(kinds):
+        y = MARGIN + h / 2 + row * ROW_HEIGHT
+        fill = "#f6f6f6" if row % 2 == 0 else "#ffffff"
+        out.append(
+            f'<rect x="4" y="{_n(y - h / 2 - 16)}" width="{_n(lay_width - 8)}" '
+            f'height="{_n(h + 32)}" fill="{fill}"/>'
+            f'<text x="16" y="{_n(y + 4)}" font-size="12" fill="#333" '
+            f'font-style="italic">{_a(kind)}</text>'
+        )
+    out.append('</g><g class="edges">')
+    for (a, b), counted in sorted(links.items()):
+        total = sum(counted.values())
+        route = via(boxes[a], boxes[b], row_ys, row_xs, w)
+        d = _edge_d(boxes[a], boxes[b], route, h, 0.0)
+        stroke = min(1.4 + 0.7 * math.log2(total), 6.0)
+        said = ", ".join(f"{n:,} {rel}" for rel, n in sorted(counted.items()))
+        out.append(
+            f'<g class="edge" id="{group_edge_id(a, b)}"><title>{_a(first_line(a))} '
+            f"({_a(TRUST_WORDS[key_of[a][1]])}) to {_a(first_line(b))} "
+            f"({_a(TRUST_WORDS[key_of[b][1]])}): {_a(said)}</title>"
+            f'<path class="line" d="{d}" style="stroke-width:{stroke:.1f}" '
+            'marker-end="url(#vcg-arrow)"/></g>'
+        )
+    out.append('</g><g class="nodes">')
+    for g, box in sorted(boxes.items()):
+        kind, trust = key_of[g]
+        tint, strong = TRUST_COLOURS[trust]
+        x0, y0 = box.x - w / 2, box.y - h / 2
+        names = [chain.ids[i] for i in members[g][:12]]
+        more = len(members[g]) - len(names)
+        tip = f"{first_line(g)}, {TRUST_WORDS[trust]}: {', '.join(names)}" + (
+            f" and {more:,} more" if more else ""
+        )
+        dash = ' stroke-dasharray="4 3"' if trust == "unknown" else ""
+        cls = f"node trust-{trust}" + (" failing" if fails[g] else "")
+        out.append(
+            f'<g class="{cls}" id="{box.id}" data-kind="{_a(kind)}"><title>{_a(tip)}</title>'
+            f'<rect class="box" x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" height="{_n(h)}" '
+            f'rx="5" fill="{tint}" stroke="{strong}" stroke-width="1.5"{dash}/>'
+            f'<rect x="{_n(x0)}" y="{_n(y0)}" width="16" height="{_n(h)}" rx="5" '
+            f'fill="{strong}"/>'
+            + _trust_glyph(trust, x0 + 8, box.y)
+            + _label(first_line(g), x0 + LABEL_LEFT, box.y - 4, w, 11, bold=True)
+            + _label(second_line(g), x0 + LABEL_LEFT, box.y + 13, w, 10.5)
+            + (_warning(x0 + w - 4, y0 - 9) if fails[g] else "")
+            + "</g>"
+        )
+    out.append("</g></g>")
+    out.append(_legend(width, lay_height, relations=False))
+    out.append("</svg>")
+    return Collapsed("".join(out) + "\n", tuple(group_of))
 
 
 # ---------------------------------------------------------------------- DOT

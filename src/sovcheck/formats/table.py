@@ -1,10 +1,20 @@
-"""The terminal report: objectives, gates, findings that need attention, unknowns, risks."""
+"""The terminal report: a summary first (objectives, verdict), then the findings grouped by
+rule, each rule's remediation said once above its findings, then unknowns, risks, gates.
+
+Every line fits the width it is given (see :mod:`sovcheck.formats.termtext`): tables and
+running text wrap, nothing is cut. The report lists the findings it is given: the CLI has
+already left out passing ones (unless ``--show-passed``) and those below ``--severity``.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
 
 from sovcheck.formats.termtext import (
     DEFAULT_WIDTH,
     GREEN,
+    MIN_WIDTH,
     RED,
     YELLOW,
     Column,
@@ -14,7 +24,7 @@ from sovcheck.formats.termtext import (
     table,
     wrap,
 )
-from sovcheck.model.report import BaselineComparison, Gate, Report, Status
+from sovcheck.model.report import BaselineComparison, Finding, Gate, Report, Status
 from sovcheck.model.rubric import Severity
 
 _STATUS_ORDER = {
@@ -36,16 +46,17 @@ OBJECTIVE_COLUMNS = (
     Column("Unknown"),
     Column("Verdict", weight=1),
 )
-# The message takes what the other columns leave, up to 60 (the width it always had);
-# when even that is too much, it keeps about 1.5 times the room of the component.
+# Within a rule's group: the rule and its severity are in the group's heading. The message
+# takes what the other columns leave; when that is too little, it keeps about twice the
+# room of the component.
 FINDING_COLUMNS = (
     Column("Status"),
-    Column("Severity"),
-    Column("Rule"),
     Column("Component", weight=1),
-    Column("Message", weight=1.5, cap=60),
+    Column("Message", weight=2),
     Column("Line"),
 )
+# A rule's group is indented under its heading by this much.
+_GROUP_INDENT = "  "
 
 
 def _verdict(passed: bool, assessed: bool = True) -> Styled:
@@ -69,6 +80,82 @@ def _gate(g: Gate) -> Styled:
         ("ok", GREEN) if g.passed else ("FAILED", RED),
         f" ({g.source})",
     )
+
+
+def _counts(findings: Sequence[Finding]) -> str:
+    """ "3 fail, 1 unknown": how many findings of each status, in the order they matter."""
+    by_status = Counter(f.status for f in findings)
+    return ", ".join(
+        f"{by_status[s]} {s.value.replace('_', ' ')}"
+        for s in sorted(by_status, key=lambda s: _STATUS_ORDER[s])
+    )
+
+
+def rule_groups(report: Report) -> list[tuple[str, list[Finding]]]:
+    """The report's findings by rule: the group with the worst status first, then the most
+    severe, then by rule id; within a group by status, then component."""
+    groups: dict[str, list[Finding]] = {}
+    for f in sorted(
+        report.findings, key=lambda f: (_STATUS_ORDER[f.status], f.component or "", f.location.line)
+    ):
+        groups.setdefault(f.rule, []).append(f)
+    return sorted(
+        groups.items(),
+        key=lambda g: (_STATUS_ORDER[g[1][0].status], -g[1][0].severity.rank, g[0]),
+    )
+
+
+def summary_line(report: Report) -> str:
+    """The verdict and what it rests on, in one sentence: the report's first word."""
+    failed = sum(1 for g in report.gates if not g.passed)
+    gates = f"{failed} of {len(report.gates)} gates fail" if failed else "every gate holds"
+    listed = _counts(report.findings) or "none"
+    rules = len({f.rule for f in report.findings})
+    return f"{gates}; findings listed: {listed} (in {rules} rules)"
+
+
+def findings_by_rule(report: Report, *, width: int, colour: bool) -> list[str]:
+    """The findings section: one heading per rule (id, severity, title, counts), its
+    remediation once, then a table of its findings indented under it."""
+    groups = rule_groups(report)
+    if not groups:
+        return []
+    rules = {r.id: r for r in report.rules}
+    out = ["", f"Findings ({len(report.findings)} in {len(groups)} rules)"]
+    inner = max(width - len(_GROUP_INDENT), MIN_WIDTH - len(_GROUP_INDENT))
+    for rule_id, findings in groups:
+        first = findings[0]
+        summary = rules.get(rule_id)
+        title = summary.title if summary is not None else first.objective
+        remediation = summary.remediation if summary is not None else first.remediation
+        out.append("")
+        heading = Styled.of(
+            (rule_id, None),
+            " ",
+            (first.severity.value, SEVERITY_COLOUR.get(first.severity)),
+            f" · {title} · {_counts(findings)}",
+        )
+        out += wrap(heading, width, subsequent=_GROUP_INDENT, colour=colour)
+        if remediation and any(f.status is not Status.PASS for f in findings):
+            out += wrap(
+                f"Remediation: {remediation}",
+                width,
+                indent=_GROUP_INDENT,
+                subsequent=_GROUP_INDENT,
+                colour=colour,
+            )
+        rows: list[list[str | Styled]] = [
+            [
+                Styled.of((f.status.value, STATUS_COLOUR.get(f.status))),
+                f.component or "(system)",
+                f.message,
+                f"{f.location.line}",
+            ]
+            for f in findings
+        ]
+        grid = table(FINDING_COLUMNS, rows, width=inner, colour=colour)
+        out += [_GROUP_INDENT + row if row else row for row in grid.split("\n")]
+    return out
 
 
 def baseline_lines(b: BaselineComparison) -> list[str]:
@@ -105,9 +192,13 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
         f"home {inv.home} · trusted {trusted} · rubric {report.rubric.id} "
         f"v{report.rubric.version} · {inv.components} components"
     )
+    # warnings first: the verdict below depends on them
     for warning in report.warnings:
         where = f" (line {warning.location.line})" if warning.location else ""
         line(Styled.of(("WARNING", YELLOW), f"{where}: {warning.message}"))
+    passed = report.overall.passed
+    word = ("PASS", GREEN) if passed else ("FAIL", RED)
+    line(Styled.of(word, f" · {summary_line(report)}"))
     out.append("")
     rows: list[list[str | Styled]] = []
     for o in report.objectives:
@@ -136,27 +227,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
         ]
     )
     out.append(table(OBJECTIVE_COLUMNS, rows, width=width, colour=colour))
-    # Passing findings are in the report only with --show-passed: then they are listed
-    # too, last, as the evidence they are.
-    findings = sorted(
-        report.findings,
-        key=lambda f: (_STATUS_ORDER[f.status], -f.severity.rank, f.rule, f.component or ""),
-    )
-    if findings:
-        out.append("")
-        out.append(f"Findings ({len(findings)})")
-        frows: list[list[str | Styled]] = [
-            [
-                Styled.of((f.status.value, STATUS_COLOUR.get(f.status))),
-                Styled.of((f.severity.value, SEVERITY_COLOUR.get(f.severity))),
-                f.rule,
-                f.component or "(system)",
-                f.message,
-                f"{f.location.line}",
-            ]
-            for f in findings
-        ]
-        out.append(table(FINDING_COLUMNS, frows, width=width, colour=colour))
+    out += findings_by_rule(report, width=width, colour=colour)
     risks = report.risks
     if risks.cutoff or risks.single_points_of_failure:
         out.append("")
@@ -208,7 +279,6 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, colour: bool = False) 
     out += join_wrapped(
         "Gates: ", gates or ["none evaluated"], width, colour=colour, each_on_its_own=True
     )
-    passed = report.overall.passed
     verdict = "Verdict: " + paint("PASS" if passed else "FAIL", GREEN if passed else RED, colour)
     # with --baseline the gates were judged against it: say so where the verdict is read
     out.append(verdict + (" against the baseline" if report.baseline is not None else ""))

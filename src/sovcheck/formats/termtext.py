@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from sovcheck.formats.visible import is_control
 
 # The width of piped output and of files, when COLUMNS does not say otherwise: the same
-# input gives the same bytes wherever it runs. 100 is the widest line most code review
-# tools and the README show without scrolling.
-DEFAULT_WIDTH = 100
+# input gives the same bytes wherever it runs. 80 is the width of a terminal nobody has
+# resized, and a report that fits it reads anywhere.
+DEFAULT_WIDTH = 80
 # Narrower than this, a findings table has no room left for its messages: lay out at 60.
 MIN_WIDTH = 60
 

@@ -11,6 +11,7 @@ from sovcheck.importers.cyclonedx import read_cyclonedx_json, read_cyclonedx_xml
 from sovcheck.importers.detect import BomFormat, detect
 from sovcheck.importers.mapping import Assembled, Bom, assemble
 from sovcheck.importers.spdx import read_spdx2, read_spdx3
+from sovcheck.importers.spdx_xml import read_spdx2_xml
 from sovcheck.load.document import read_input
 from sovcheck.load.dump import dump_yaml
 from sovcheck.model.codes import country_problem
@@ -32,6 +33,9 @@ def import_bom(path: Path, *, system_name: str | None, home: str) -> tuple[dict[
     detected = detect(raw, str(path))
     if detected.format is BomFormat.CYCLONEDX_XML:
         bom = read_cyclonedx_xml(raw, str(path))
+    elif detected.format is BomFormat.SPDX2_XML:
+        document, rendering = read_spdx2_xml(raw, str(path))
+        bom = read_spdx2(document, encoding=rendering)
     elif not isinstance(detected.data, dict):
         raise InputError([Problem(Location(str(path), 1, 1), "a BOM is a JSON object")])
     elif detected.format is BomFormat.CYCLONEDX_JSON:

@@ -16,13 +16,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element
 
 from sovcheck.errors import InputError, Location, Problem
-from sovcheck.importers.infer import country_code, parse_purl, purl_kind
+from sovcheck.importers.infer import Purl, country_code, parse_purl, purl_kind
 from sovcheck.importers.mapping import (
     Bom,
     Item,
@@ -33,6 +30,7 @@ from sovcheck.importers.mapping import (
     describe_as_application,
     kind_reason,
 )
+from sovcheck.importers.xmlsafe import parse_xml
 from sovcheck.model.inventory import Classification, Connectivity, Kind, Relation
 
 CDX_NAMESPACE = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(1\.\d+)\}")
@@ -100,6 +98,18 @@ def party(value: Any, role: str) -> Party | None:
     return Party(name, role, urls, country)
 
 
+def _full_name(obj: dict[str, Any], purl: Purl | None) -> str | None:
+    """The component's name with its group, as its ecosystem writes them: an npm scope
+    ``@colors/colors``, a Maven ``groupId:artifactId``, otherwise ``group/name``. Two
+    packages of one name in different groups stay apart."""
+    name = text(obj.get("name"))
+    group = text(obj.get("group"))
+    if not name or not group or name.startswith(f"{group}/") or name.startswith(f"{group}:"):
+        return name
+    maven = purl.type == "maven" if purl else ("." in group and "/" not in group)
+    return f"{group}:{name}" if maven else f"{group}/{name}"
+
+
 def licenses(value: Any) -> str | None:
     parts: list[str] = []
     for entry in as_list(value):
@@ -143,8 +153,8 @@ class _Reader:
         inferred: dict[str, str] = {}
         kind = _TYPE_KINDS.get(cdx_type or "")
         reason = kind_reason(cdx_type)
-        if reason is not None and not root:
-            inferred["kind"] = reason
+        if reason is not None:
+            inferred["kind"] = reason  # the root's is dropped if it becomes the application
         if kind is None:
             from_purl = purl_kind(purl) if purl else None
             if from_purl is not None:
@@ -155,7 +165,7 @@ class _Reader:
         item = Item(
             key=key,
             kind=kind,
-            name=text(obj.get("name")) or key.lstrip("\x00"),
+            name=_full_name(obj, purl) or key.lstrip("\x00"),
             version=text(obj.get("version")),
             purl=purl_text,
             purl_parts=purl,
@@ -189,7 +199,11 @@ class _Reader:
         for child in as_list(obj.get("components")):
             if isinstance(child, dict):
                 sub = self.component(child)
-                item.links.append(Link(sub.key))
+                # CycloneDX nests the parts a component is assembled from: the part is
+                # in the component, which uses it (as SPDX's CONTAINS is read)
+                item.links.append(
+                    Link(sub.key, how=f"'{sub.name}' is nested in '{item.name}', so a part it uses")
+                )
         return item
 
     def reference_urls(self, obj: dict[str, Any]) -> list[str]:
@@ -455,42 +469,8 @@ _LIST_ELEMENTS = frozenset(
 MAX_XML_DEPTH = 64
 
 
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
-
-
 def read_cyclonedx_xml(raw: bytes, name: str) -> Bom:
-    try:
-        root = fromstring(raw, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise InputError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    f"XML refused: {type(exc).__name__} (sovcheck reads no DTD, entity or external "
-                    "reference in a BOM)",
-                )
-            ]
-        ) from None
-    except (ValueError, LookupError):
-        # expat reads UTF-8, UTF-16, ISO-8859-1 and US-ASCII; a multi-byte legacy encoding
-        # or an unknown name is refused by Python before any parsing.
-        declared = _XML_ENCODING.search(raw[:1024])
-        encoding = declared.group(1).decode("ascii", "replace") if declared else "?"
-        raise InputError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    f"XML declared in the encoding '{encoding}', which sovcheck does not "
-                    "read; save the BOM as UTF-8",
-                )
-            ]
-        ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        message = str(exc).split(":", 1)[0]
-        raise InputError(
-            [Problem(Location(name, line, column + 1), f"XML syntax error: {message}")]
-        ) from None
+    root = parse_xml(raw, name)
     match = CDX_NAMESPACE.match(str(root.tag))
     if match is None or _local(root.tag) != "bom":
         raise InputError(

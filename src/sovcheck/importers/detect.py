@@ -19,6 +19,7 @@ class BomFormat(StrEnum):
     CYCLONEDX_XML = "CycloneDX XML"
     SPDX2_JSON = "SPDX 2 JSON"
     SPDX2_TAGVALUE = "SPDX 2 tag-value"
+    SPDX2_XML = "SPDX 2 XML or RDF/XML"
     SPDX3_JSONLD = "SPDX 3 JSON-LD"
 
 
@@ -36,10 +37,6 @@ _CDX_XML_ROOT = re.compile(
 _SPDX3_CONTEXT = re.compile(r"spdx\.org/rdf/3")
 # SPDX 2 as XML (spdx-tools' <Document>) or RDF/XML (the spdx.org/rdf/terms vocabulary)
 _SPDX_XML = re.compile(r"spdx\.org/rdf/terms|<(?:\w+:)?Document\b[^>]*>.*?<spdxVersion>", re.DOTALL)
-_SPDX_XML_REFUSED = (
-    "SPDX 2 as XML or RDF/XML is not read: convert it to SPDX JSON first, e.g. with the SPDX "
-    "project's tools: pyspdxtools -i FILE -o FILE.spdx.json"
-)
 _DSSE_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 _BOM_PREDICATES = ("cyclonedx", "spdx")
 
@@ -125,6 +122,14 @@ def _attestations(lines: list[str], name: str) -> Detected:
     return found[0]
 
 
+def _parses(line: str, name: str) -> bool:
+    try:
+        parse_document(line.encode("utf-8"), name, as_json=True)
+    except InputError:
+        return False
+    return True
+
+
 def detect(raw: bytes, name: str) -> Detected:
     """The format of ``raw``; an input error when it is no BOM sovcheck reads."""
     text = decode_text(raw, name)
@@ -137,7 +142,7 @@ def detect(raw: bytes, name: str) -> Detected:
         if _CDX_XML_ROOT.search(text, 0, 20_000) or "<!DOCTYPE" in text[:20_000]:
             return Detected(BomFormat.CYCLONEDX_XML, None)
         if _SPDX_XML.search(text, 0, 20_000):
-            raise InputError([Problem(Location(name, 1, 1), _SPDX_XML_REFUSED)])
+            return Detected(BomFormat.SPDX2_XML, None)
         raise InputError(
             [
                 Problem(
@@ -148,11 +153,16 @@ def detect(raw: bytes, name: str) -> Detected:
             ]
         )
     if start.startswith(("{", "[")):
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
-            # JSON Lines: one in-toto attestation per line, as cosign and trivy write them
+        try:
+            data = parse_document(raw, name, as_json=True).data
+        except InputError as whole:
+            # JSON Lines: one in-toto attestation per line, as cosign and trivy write them.
+            # A document whose first line is no JSON object of its own is broken JSON.
+            lines = [line for line in text.splitlines() if line.strip()]
+            jsonl = len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines)
+            if not jsonl or not _parses(lines[0], name):
+                raise whole from None
             return _attestations(lines, name)
-        data = parse_document(raw, name, as_json=True).data
         if isinstance(data, dict) and _is_attestation(data):
             return _unwrap(data, name)
         return Detected(_json_format(data, name), data)
@@ -167,7 +177,7 @@ def detect(raw: bytes, name: str) -> Detected:
             Problem(
                 Location(name, 1, 1),
                 "not a BOM sovcheck reads: expected CycloneDX (JSON or XML), SPDX 2 (JSON, "
-                "YAML or tag-value), SPDX 3 JSON-LD, or an in-toto attestation of one of them",
+                "YAML, tag-value, XML or RDF/XML), SPDX 3 JSON-LD, or an in-toto attestation of one of them",
             )
         ]
     )

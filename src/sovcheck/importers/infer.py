@@ -85,13 +85,14 @@ class Purl:
     namespace: str
     name: str
     version: str | None
+    repository_url: str | None = None
 
 
 def parse_purl(text: str) -> Purl | None:
     """The parts of a package URL, or None when ``text`` is not one."""
     if not text.startswith("pkg:"):
         return None
-    rest = text[4:].lstrip("/").split("#", 1)[0].split("?", 1)[0]
+    rest, _, qualifiers = text[4:].lstrip("/").split("#", 1)[0].partition("?")
     version: str | None = None
     if "@" in rest:
         rest, version = rest.rsplit("@", 1)
@@ -99,7 +100,103 @@ def parse_purl(text: str) -> Purl | None:
     parts = [unquote(p) for p in rest.split("/") if p]
     if len(parts) < 2:
         return None
-    return Purl(parts[0].lower(), "/".join(parts[1:-1]), parts[-1], version)
+    repository: str | None = None
+    for pair in qualifiers.split("&"):
+        key, _, value = pair.partition("=")
+        if key.lower() == "repository_url" and value:
+            repository = unquote(value)
+    return Purl(parts[0].lower(), "/".join(parts[1:-1]), parts[-1], version, repository)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """What a purl says about who publishes a package: an account on a platform, or a
+    domain its name is built on. Neither is an organization: an account's holder, or a
+    domain's owner, is known only where the catalog says who it is."""
+
+    where: str  # how the identifier says it, e.g. "npm scope '@angular'"
+    platform: str | None = None  # "Hugging Face", "npm", "GitHub", "Docker Hub", ...
+    account: str | None = None
+    domain: str | None = None
+
+
+# Hosts of source forges whose first path segment is an account (Go module paths, container
+# registries).
+_FORGES = {"github.com": "GitHub", "gitlab.com": "GitLab", "bitbucket.org": "Bitbucket"}
+_REGISTRIES = {
+    "docker.io": "Docker Hub",
+    "index.docker.io": "Docker Hub",
+    "registry-1.docker.io": "Docker Hub",
+    "ghcr.io": "GitHub",
+    "quay.io": "Quay",
+}
+
+
+def purl_publisher(purl: Purl) -> Publisher | None:
+    """Who the purl says publishes the package, for the types whose names say it
+    (https://github.com/package-url/purl-spec); None where the type says nothing (pypi,
+    deb, rpm, ...) or the name has no namespace."""
+    ns = purl.namespace
+    if purl.type in {"huggingface", "huggingface-dataset"} and ns:
+        account = ns.split("/")[0]
+        return Publisher(f"Hugging Face account '{account}' in the purl", "Hugging Face", account)
+    if purl.type == "npm" and ns:
+        scope = ns.removeprefix("@")
+        return Publisher(f"npm scope '@{scope}' in the purl", "npm", scope)
+    if purl.type in {"github", "bitbucket"} and ns:
+        account = ns.split("/")[0]
+        platform = "GitHub" if purl.type == "github" else "Bitbucket"
+        return Publisher(f"{platform} account '{account}' in the purl", platform, account)
+    if purl.type == "golang" and ns:
+        host, _, path = ns.partition("/")
+        return _hosted(host.lower(), path, f"Go module path '{ns}/{purl.name}'")
+    if purl.type == "maven" and ns:
+        labels = [label for label in ns.lower().split(".") if label]
+        if len(labels) >= 3 and labels[0] in {"io", "com"} and labels[1] in {"github", "gitlab"}:
+            platform = "GitHub" if labels[1] == "github" else "GitLab"
+            where = f"{platform} account '{labels[2]}' of the Maven groupId '{ns}'"
+            return Publisher(where, platform, labels[2])
+        if len(labels) >= 2:
+            return Publisher(f"Maven groupId '{ns}'", domain=".".join(reversed(labels)))
+        return None
+    if purl.type in {"docker", "oci"}:
+        return _image_publisher(purl)
+    return None
+
+
+def _hosted(host: str, path: str, where: str) -> Publisher | None:
+    if host in _FORGES:
+        account = path.split("/")[0]
+        if not account:
+            return None
+        return Publisher(
+            f"{_FORGES[host]} account '{account}' of the {where}", _FORGES[host], account
+        )
+    if "." in host:
+        return Publisher(where, domain=host)
+    return None
+
+
+def _image_publisher(purl: Purl) -> Publisher | None:
+    """A container image's account on its registry: the Docker Hub namespace, or the first
+    path segment on GitHub's, GitLab's or Quay's registry. Images of Docker Hub's
+    ``library`` namespace are its official images, published by no single account."""
+    host, _, path = (purl.repository_url or "").partition("/")
+    host = host.lower()
+    if purl.type == "docker":
+        host = host or "docker.io"
+        path = path or purl.namespace
+    platform = _REGISTRIES.get(host)
+    segments = [s for s in path.split("/") if s]
+    if platform is None or not segments:
+        return None
+    # A repository URL ending in the image name leaves no account before it.
+    if purl.type == "oci" and segments[-1] == purl.name:
+        segments = segments[:-1]
+    if not segments or segments[0] == "library":
+        return None
+    label = "GitHub account" if host == "ghcr.io" else f"{platform} account"
+    return Publisher(f"{label} '{segments[0]}' of the image's registry path", platform, segments[0])
 
 
 def purl_kind(purl: Purl) -> tuple[Kind, str] | None:
@@ -110,12 +207,6 @@ def purl_kind(purl: Purl) -> tuple[Kind, str] | None:
         return Kind.DATASET, "purl type 'huggingface-dataset'"
     if purl.type in _LIBRARY_PURL_TYPES:
         return Kind.LIBRARY, f"purl type '{purl.type}' (a software package)"
-    return None
-
-
-def hf_namespace_of_purl(purl: Purl) -> str | None:
-    if purl.type in {"huggingface", "huggingface-dataset"} and purl.namespace:
-        return purl.namespace.split("/")[0]
     return None
 
 
@@ -157,6 +248,24 @@ class CatalogIndex:
 
     def match_hf(self, namespace: str) -> str | None:
         return self.by_hf.get(namespace.casefold())
+
+    def match_publisher(self, publisher: Publisher) -> tuple[str, str] | None:
+        """The catalog organization a purl's publisher is, and how it was matched: a Hugging
+        Face account the catalog lists, a domain the catalog gives the organization, or an
+        account bearing the name of a catalog organization."""
+        if publisher.platform == "Hugging Face" and publisher.account:
+            org = self.match_hf(publisher.account)
+            if org is not None:
+                return org, f"listed by the catalog as {org}'s"
+        if publisher.domain:
+            found = self.match_host(publisher.domain)
+            if found is not None:
+                return found[0], f"domain {found[1]} of catalog organization {found[0]}"
+        if publisher.account:
+            org = self.match_name(publisher.account)
+            if org is not None:
+                return org, f"the name of catalog organization {org}"
+        return None
 
     def match_host(self, host: str) -> tuple[str, str] | None:
         """The catalog organization whose domain is ``host`` or a parent of it."""

@@ -68,6 +68,9 @@ _TROVE = {
     "OSI Approved :: zlib/libpng License": "Zlib",
 }
 _CUSTOM = re.compile(r"^(?:DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$")
+# Every character an SPDX licence expression may hold (SPDX 2.3 annex D): ids of letters,
+# digits, "-" and ".", "+", "DocumentRef-…:LicenseRef-…", operators, parentheses, spaces.
+_EXPRESSION_CHARACTERS = re.compile(r"^[A-Za-z0-9.+:()\s-]+$")
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,13 @@ def _licensing() -> Licensing:
 @lru_cache(maxsize=4096)
 def is_spdx_expression(text: str) -> bool:
     """Whether ``text`` is an SPDX licence expression (``LicenseRef-`` ids count)."""
+    if not _EXPRESSION_CHARACTERS.match(text):
+        # "MIT/X11", "ASL, version 2": no expression. license-expression 30.4 raises an
+        # AttributeError of its own on such text instead of reporting it invalid.
+        return False
     try:
         info = _licensing().validate(text)
-    except ExpressionError:
+    except (ExpressionError, AttributeError):
         return False
     bad = [str(s) for s in info.invalid_symbols]
     syntax = [e for e in info.errors if not e.startswith("Unknown license key")]

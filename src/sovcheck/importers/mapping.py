@@ -17,12 +17,13 @@ from typing import Any
 from sovcheck.importers.infer import (
     CatalogIndex,
     IdAllocator,
+    Publisher,
     Purl,
     catalog_index,
     country_code,
-    hf_namespace_of_purl,
     hf_namespace_of_url,
     parse_purl,
+    purl_publisher,
     slug,
     url_host,
 )
@@ -206,7 +207,7 @@ class _Organizations:
         self.defined: dict[str, dict[str, Any]] = {}  # normalized name -> organization
         self.inferred_count = 0
 
-    def resolve(self, party: Party, hf_in_purl: str | None) -> tuple[str, str | None] | None:
+    def resolve(self, party: Party, publisher: Publisher | None) -> tuple[str, str | None] | None:
         """Organization id for ``party`` and how it was matched to the catalog (if it was)."""
         if is_unset(party.name):
             party = Party(None, party.role, party.urls, party.country, party.person)
@@ -214,12 +215,11 @@ class _Organizations:
             org = self.index.match_name(party.name)
             if org is not None:
                 return org, f"{party.role} name '{party.name}' matches catalog organization {org}"
-            if hf_in_purl and party.name.casefold() == hf_in_purl.casefold():
-                org = self.index.match_hf(hf_in_purl)
-                if org is not None:
-                    return org, (
-                        f"Hugging Face namespace '{hf_in_purl}' in purl, catalog organization {org}"
-                    )
+            account = publisher.account if publisher else None
+            if publisher and account and party.name.casefold() == account.casefold():
+                found = self.index.match_publisher(publisher)
+                if found is not None:
+                    return found[0], f"{publisher.where}, {found[1]}"
         for url in party.urls:
             ns = hf_namespace_of_url(url)
             if ns is not None:
@@ -259,14 +259,6 @@ class _Organizations:
                         f"address country '{party.country}' in the BOM, read as ISO code {code}"
                     )
                     self.inferred_count += 1
-        return str(org["id"])
-
-    def new_from_namespace(self, namespace: str) -> str:
-        key = " ".join(namespace.casefold().split())
-        org = self.defined.get(key)
-        if org is None:
-            org = {"id": self.ids.take(slug(namespace, "organization")), "name": namespace}
-            self.defined[key] = org
         return str(org["id"])
 
     def listing(self) -> list[dict[str, Any]]:
@@ -340,16 +332,14 @@ def assemble(bom: Bom) -> Assembled:
         edges[item.key] = rel_map
 
     roots = [k for k in dict.fromkeys(bom.roots) if k in by_key]
+    unreached = _unreached(items, roots, edges, {v: k for k, v in id_of.items()}, incoming)
     if roots:
         root = by_key[roots[0]]
         attached: dict[Relation, list[str]] = {}
-        for item in items:
-            if item.key in incoming or item.key in roots or item.standalone:
-                continue
+        for item in unreached:
             relation = relation_for(root.kind, item.kind)
             edges[root.key].setdefault(relation, []).append(id_of[item.key])
             attached.setdefault(relation, []).append(id_of[item.key])
-            incoming.add(item.key)
         for relation, ids in attached.items():
             shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
             root.inferred.setdefault(
@@ -359,7 +349,7 @@ def assemble(bom: Bom) -> Assembled:
             )
         entrypoints = [id_of[k] for k in roots]
     else:
-        entrypoints = [id_of[i.key] for i in items if i.key not in incoming and not i.standalone]
+        entrypoints = [id_of[item.key] for item in unreached]
 
     components = []
     relation_count = 0
@@ -375,13 +365,49 @@ def assemble(bom: Bom) -> Assembled:
     return Assembled(orgs.listing(), components, entrypoints, relation_count, inferred)
 
 
+def _unreached(
+    items: list[Item],
+    roots: list[str],
+    edges: dict[str, dict[Relation, list[str]]],
+    key_of: dict[str, str],
+    incoming: set[str],
+) -> list[Item]:
+    """The fewest items from which, with the roots, every item is reached: first those
+    nothing depends on, then one item of each cycle that nothing outside it reaches (the
+    first in the BOM's order). Standalone items are never taken, but what they reach is
+    reached."""
+    reached: set[str] = set()
+
+    def visit(start: str) -> None:
+        stack = [start]
+        while stack:
+            key = stack.pop()
+            if key in reached:
+                continue
+            reached.add(key)
+            stack.extend(key_of[t] for targets in edges[key].values() for t in targets)
+
+    for key in roots:
+        visit(key)
+    for item in items:
+        if item.standalone:
+            visit(item.key)
+    picked: list[Item] = []
+    for first_pass in (True, False):
+        for item in items:
+            if item.key in reached or (first_pass and item.key in incoming):
+                continue
+            picked.append(item)
+            visit(item.key)
+    return picked
+
+
 def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]:
     values: dict[str, Any] = {"id": comp_id, "kind": item.kind.value, "name": item.name}
     if item.version:
         values["version"] = item.version
     purl = item.purl_parts or (parse_purl(item.purl) if item.purl else None)
-    hf_ns = hf_namespace_of_purl(purl) if purl else None
-    supplier = _supplier(item, hf_ns, orgs)
+    supplier = _supplier(item, purl_publisher(purl) if purl else None, orgs)
     if supplier is not None:
         values["supplier"] = supplier
     if item.license:
@@ -440,9 +466,9 @@ def _open_weights(item: Item, purl: Purl | None) -> str | None:
     return None
 
 
-def _supplier(item: Item, hf_ns: str | None, orgs: _Organizations) -> str | None:
+def _supplier(item: Item, publisher: Publisher | None, orgs: _Organizations) -> str | None:
     for party in item.parties:
-        found = orgs.resolve(party, hf_ns)
+        found = orgs.resolve(party, publisher)
         if found is None:
             continue
         org_id, how = found
@@ -452,24 +478,20 @@ def _supplier(item: Item, hf_ns: str | None, orgs: _Organizations) -> str | None
         elif how:
             item.inferred["supplier"] = how
         return org_id
-    # No party: the Hugging Face namespace, or a catalog domain, of the component itself.
-    namespaces = [(hf_ns, "purl")] if hf_ns else []
-    namespaces += [(ns, url) for url in item.urls if (ns := hf_namespace_of_url(url))]
-    for ns, where in namespaces[:1]:
-        org = orgs.index.match_hf(ns)
-        if org is not None:
-            item.inferred["supplier"] = (
-                f"Hugging Face namespace '{ns}' in {where}, catalog organization {org}"
-            )
-            return org
-        org = orgs.index.match_name(ns)
-        if org is not None:
-            item.inferred["supplier"] = (
-                f"Hugging Face namespace '{ns}' in {where} is a name of catalog organization {org}"
-            )
-            return org
-        item.inferred["supplier"] = f"Hugging Face namespace '{ns}' in {where}"
-        return orgs.new_from_namespace(ns)
+    # No party: what the component's purl, or its Hugging Face URL, says of its publisher.
+    # An account or a domain is not an organization: it is taken as one only where the
+    # catalog says whose it is, and otherwise the supplier stays unknown.
+    if publisher is None:
+        for url in item.urls:
+            ns = hf_namespace_of_url(url)
+            if ns is not None:
+                publisher = Publisher(f"Hugging Face account '{ns}' in {url}", "Hugging Face", ns)
+                break
+    if publisher is not None:
+        matched = orgs.index.match_publisher(publisher)
+        if matched is not None:
+            item.inferred["supplier"] = f"{publisher.where}, {matched[1]}"
+            return matched[0]
     for url in item.urls:
         host = url_host(url)
         found = orgs.index.match_host(host) if host else None
@@ -478,6 +500,16 @@ def _supplier(item: Item, hf_ns: str | None, orgs: _Organizations) -> str | None
                 f"domain {found[1]} of {url}, catalog organization {found[0]}"
             )
             return found[0]
+    if publisher is not None and publisher.account is not None:
+        item.notes.append(
+            f"Supplier unknown: the {publisher.where} is an account, not an organization, "
+            "and the catalog does not say whose it is."
+        )
+    elif publisher is not None:
+        item.notes.append(
+            f"Supplier unknown: the {publisher.where} names the domain {publisher.domain}, "
+            "which the catalog gives to no organization."
+        )
     return None
 
 

@@ -30,6 +30,7 @@ from sovcheck.importers.mapping import (
     Party,
     combine_licenses,
     describe_as_application,
+    is_unset,
     kind_reason,
 )
 from sovcheck.model.inventory import Classification, Kind, Relation
@@ -221,6 +222,8 @@ _SPDX3_LINKS = frozenset(
     {"dependsOn", "hasDynamicLink", "hasStaticLink", "hasPrerequisite", "hasProvidedDependency"}
 )
 _DOCUMENTS = frozenset({"SpdxDocument", "software_Sbom", "Bom"})
+# SPDX 3 names the type packageUrl; sbom-tool writes purl.
+_PURL_IDENTIFIER_TYPES = frozenset({"packageUrl", "purl"})
 _NOT_RUNTIME_SCOPES = frozenset({"test", "development"})
 # Traffic Light Protocol levels of dataset_confidentialityLevel.
 _CONFIDENTIALITY = {
@@ -322,10 +325,12 @@ class _Spdx3:
 
     def package(self, key: str, element: dict[str, Any], kind_of_type: Kind | None) -> Item:
         purl_text = text(element.get("software_packageUrl"))
-        for ident in as_list(element.get("externalIdentifier")):
+        for ref in as_list(element.get("externalIdentifier")):
+            # inline, or (as sbom-tool writes it) a reference to an element of the graph
+            ident = ref if isinstance(ref, dict) else self.elements.get(text(ref) or "")
             if (
                 isinstance(ident, dict)
-                and text(ident.get("externalIdentifierType")) == "packageUrl"
+                and text(ident.get("externalIdentifierType")) in _PURL_IDENTIFIER_TYPES
             ):
                 purl_text = purl_text or text(ident.get("identifier"))
         purpose = text(element.get("software_primaryPurpose")) or ""
@@ -400,8 +405,12 @@ class _Spdx3:
                 item.links.append(Link(target))
             by_type = licenses.get(key, {})
             for rel in ("hasConcludedLicense", "hasDeclaredLicense"):
-                found = [lic for lic in (self.license_text(t) for t in by_type.get(rel, [])) if lic]
-                if found:
+                found = [
+                    lic
+                    for lic in (self.license_text(t) for t in by_type.get(rel, []))
+                    if lic and not is_unset(lic)
+                ]
+                if found:  # a concluded NOASSERTION leaves the declared licence to say
                     item.license = combine_licenses(found)
                     break
         for key in not_runtime:
@@ -418,7 +427,14 @@ class _Spdx3:
             format="SPDX",
             version=version,
             encoding="JSON-LD",
-            name=None,
+            name=next(
+                (
+                    text(e.get("name"))
+                    for e in self.elements.values()
+                    if _type(e) == "SpdxDocument" and text(e.get("name"))
+                ),
+                None,
+            ),
             items=list(items.values()),
             roots=roots,
             skipped=self.skipped,
@@ -438,7 +454,9 @@ class _Spdx3:
         elif rel == "contains":
             found.contains.setdefault(source, []).extend(targets)
         elif rel == "describes":
-            if _type(self.elements.get(source, {})) in _DOCUMENTS:
+            # sbom-tool writes SPDX 2's "SPDXRef-DOCUMENT" as the source, an id no element has
+            document = source not in self.elements and source.endswith("SPDXRef-DOCUMENT")
+            if document or _type(self.elements.get(source, {})) in _DOCUMENTS:
                 found.described.extend(targets)
         elif rel == "testedOn":
             self.skipped["testedOn relationship (not imported)"] += 1
