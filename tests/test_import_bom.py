@@ -340,6 +340,17 @@ def test_helpers() -> None:
     assert country_code("Atlantis") is None
     assert slug("Régie Électrique", "x") == "regie-electrique"
     assert slug("???", "fallback") == "fallback"
+    # Text that is already an id is kept as it is; anything else is rewritten.
+    assert slug("torch-2.3.1", "x") == "torch-2.3.1"
+    for text, expected in [
+        ("a--b", "a-b"),
+        ("lib-", "lib"),
+        ("lib.", "lib"),
+        ("Torch", "torch"),
+        ("-lead", "lead"),
+        ("a" * 81, "a" * 80),
+    ]:
+        assert slug(text, "x") == expected, text
 
 
 # --------------------------------------------------------------------------- scale

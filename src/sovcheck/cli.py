@@ -15,76 +15,79 @@ import re
 import signal
 import stat
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar, assert_never
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, assert_never
 
 import typer
-from pydantic import BaseModel
+import typer.core
 
-from sovcheck import __version__, jsontext, plan
-from sovcheck import baseline as baseline_module
-from sovcheck import catalog as catalog_module
-from sovcheck import config as config_module
-from sovcheck.audit import AuditOptions, audit_with_facts, build_facts
-from sovcheck.catalog import builtin_catalog
-from sovcheck.config import Config, LoadedConfig
+from sovcheck import __version__, jsontext
+from sovcheck.choices import LATEST_REPORT_VERSION, GraphFormat, PortfolioFormat, Severity
 from sovcheck.errors import InputError, SovcheckError, UsageError
-from sovcheck.formats import (
-    NEEDS_FACTS,
-    OutputFormat,
-    diff_json,
-    diff_markdown,
-    diff_table,
-    gap_json,
-    gap_markdown,
-    gap_table,
-    json_report,
-    listing,
-    sarif,
-    stream_audits,
-)
-from sovcheck.formats.svg_graph import GraphFormat, render_graph
+from sovcheck.formats import NEEDS_FACTS, OutputFormat
 from sovcheck.formats.visible import visible
 from sovcheck.gcpause import paused_gc
-from sovcheck.importers import dump_inventory, import_bom
-from sovcheck.load.document import read_document
-from sovcheck.load.inventory import LoadedInventory, load_for_catalog
-from sovcheck.load.rubric import LoadedRubric, load_rubric, resolve_rubric, shipped_rubrics
-from sovcheck.load.validation import Suggester, did_you_mean, validate_model
-from sovcheck.load.waivers import LoadedWaivers, check_components, load_waivers
-from sovcheck.model.catalog import Capability
-from sovcheck.model.inventory import RELATIONS, Inventory, Kind, Waiver
-from sovcheck.model.report import Report
-from sovcheck.model.rubric import Severity
-from sovcheck.portfolio import aggregate as portfolio_aggregate
-from sovcheck.portfolio import html as portfolio_html
-from sovcheck.portfolio import render as portfolio_render
-from sovcheck.portfolio import run as portfolio_run
-from sovcheck.portfolio.render import PortfolioFormat
-from sovcheck.rules.columns import CLASS_RANK
-from sovcheck.rules.conditions import OPERATORS
-from sovcheck.rules.facts import FACTS, AuditFacts
-from sovcheck.scoring import GateOptions
 from sovcheck.terminal import ColorChoice, Layout, file_layout, stdout_layout
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from sovcheck import plan
+    from sovcheck.audit import AuditOptions
+    from sovcheck.config import LoadedConfig
+    from sovcheck.formats import sarif
+    from sovcheck.load.inventory import LoadedInventory
+    from sovcheck.load.rubric import LoadedRubric
+    from sovcheck.load.waivers import LoadedWaivers
+    from sovcheck.model.inventory import Waiver
+    from sovcheck.model.report import Report
+    from sovcheck.portfolio import aggregate as portfolio_aggregate
+    from sovcheck.rules.facts import AuditFacts
 
 T = TypeVar("T")
 
+
+class _Commands(typer.core.TyperGroup):
+    """A group whose list of commands gives each one's first sentence whole (wrapped), where
+    click would cut it at the width of a line."""
+
+    # ctx and formatter are click's types, which typer vendors in recent versions only.
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="sovcheck",
     help="How sovereign is an AI system? Audit its value chain against sovereignty rubrics.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help, as click writes it: rich's boxes cost more start-up than everything else.
+    rich_markup_mode=None,
 )
-rubric_app = typer.Typer(help="List and show the shipped rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(
+    cls=_Commands,
+    help="List and show the shipped rubrics.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(rubric_app, name="rubric")
 catalog_app = typer.Typer(
-    help="Search the catalog of organizations, jurisdictions and laws.", no_args_is_help=True
+    cls=_Commands,
+    help="Search the catalog of organizations, jurisdictions and laws.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(catalog_app, name="catalog")
 
@@ -105,10 +108,15 @@ def _root(
 
 
 def _load(path: Path) -> LoadedInventory:
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.load.inventory import load_for_catalog
+
     return load_for_catalog(path, builtin_catalog())
 
 
 def _parse_minimums(values: list[str], rubric: LoadedRubric) -> dict[str, float]:
+    from sovcheck.load.validation import did_you_mean
+
     objectives = [o.id for o in rubric.rubric.objectives]
     result: dict[str, float] = {}
     for value in values:
@@ -129,6 +137,8 @@ def _parse_minimums(values: list[str], rubric: LoadedRubric) -> dict[str, float]
 def _parse_min_levels(values: list[str], rubric: LoadedRubric) -> dict[str, int]:
     """OBJECTIVE=LEVEL pairs; the objective matched without regard to case (SOV-2 is
     sov-2), the level a number or SEAL-N."""
+    from sovcheck.load.validation import did_you_mean
+
     objectives = {o.id.lower(): o.id for o in rubric.rubric.objectives}
     levels = sorted(lv.level for lv in rubric.rubric.levels)
     result: dict[str, int] = {}
@@ -198,6 +208,8 @@ def write_atomically(
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
         return
+    import tempfile
+
     directory = target.parent if str(target.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
@@ -260,6 +272,8 @@ def _today(today: dt.datetime | None) -> dt.date:
 
 
 def _audit_options(today: dt.datetime | None) -> AuditOptions:
+    from sovcheck.audit import AuditOptions
+
     return AuditOptions(today=_today(today))
 
 
@@ -411,13 +425,19 @@ def audit(
         ),
     ] = None,
     color: ColorOption = ColorChoice.AUTO,
-    report_version: ReportVersionOption = json_report.LATEST,
+    report_version: ReportVersionOption = LATEST_REPORT_VERSION,
 ) -> None:
     """Audit inventories: scores per objective, explained findings, gates.
 
     Exit 0 when every gate holds for every inventory, 1 when a gate fails, 2 when an input
     or the command line is wrong; with several inventories, the worst of them.
     """
+    from sovcheck import baseline as baseline_module
+    from sovcheck.audit import audit_with_facts
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.formats import sarif
+    from sovcheck.load.waivers import check_components, load_waivers
+
     cfg = _config(config, no_config)
     settings = _audit_settings(
         cfg,
@@ -548,6 +568,8 @@ def audit(
 def sarif_size_warnings(count: sarif.ResultCount) -> list[str]:
     """What to say on standard error when a SARIF log leaves results out, or when GitHub
     code scanning would reject it or keep only part of it."""
+    from sovcheck.formats import sarif
+
     kept, limit, stored = count.kept, sarif.MAX_RESULTS, sarif.STORED_RESULTS
     lines = []
     if kept < count.total:
@@ -581,6 +603,8 @@ def _stream(
 ) -> Iterator[bytes]:
     """The JSON report is the record and keeps every finding; the other formats list the
     findings --severity lets through."""
+    from sovcheck.formats import stream_audits
+
     return stream_audits(
         fmt,
         audits if fmt is OutputFormat.JSON else shown,
@@ -618,6 +642,8 @@ def _match_waivers(
 ) -> None:
     """Note the waivers file's components that ``loaded`` declares, and for the others a
     near id of it, to suggest if no inventory declares them."""
+    from sovcheck.load.validation import Suggester
+
     named = {w.component for w in waivers.waivers if w.component is not None}
     found.update(c for c in named if c in loaded.component_index)
     missing = [c for c in sorted(named - found) if not suggestions.get(c)]
@@ -651,12 +677,16 @@ class AuditSettings:
 
 
 def _config(explicit: Path | None, disabled: bool) -> LoadedConfig | None:
+    from sovcheck import config as config_module
+
     if explicit is not None and disabled:
         raise UsageError("--config and --no-config: name one")
     return config_module.discover(Path.cwd(), explicit, disabled=disabled)
 
 
 def _fail_on_new(text: str, option: str) -> Severity | None:
+    from sovcheck.load.validation import did_you_mean
+
     if text == "none":
         return None
     try:
@@ -671,6 +701,8 @@ def _fail_on_new(text: str, option: str) -> Severity | None:
 
 def _rubric_setting(cfg: LoadedConfig | None, rubric: str | None) -> LoadedRubric:
     """--rubric, else the configuration file's (a path relative to the file), else default."""
+    from sovcheck.load.rubric import load_rubric
+
     if rubric is None and cfg is not None and cfg.config.rubric is not None:
         rubric_id = cfg.resolve_rubric(cfg.config.rubric)
         return _from_config(cfg, "rubric", lambda: load_rubric(rubric_id))
@@ -678,6 +710,8 @@ def _rubric_setting(cfg: LoadedConfig | None, rubric: str | None) -> LoadedRubri
 
 
 def _fail_on_new_setting(cfg: LoadedConfig | None, fail_on_new: str | None) -> Severity | None:
+    from sovcheck import baseline as baseline_module
+
     if fail_on_new is not None:
         return _fail_on_new(fail_on_new, "--fail-on-new")
     configured = cfg.config.fail_on_new if cfg is not None else None
@@ -740,6 +774,11 @@ def _audit_settings(
     sarif_max_results: int | None,
     today: dt.date,
 ) -> AuditSettings:
+    from sovcheck.audit import AuditOptions
+    from sovcheck.config import Config
+    from sovcheck.formats import sarif
+    from sovcheck.scoring import GateOptions
+
     c = cfg.config if cfg is not None else Config()
     from_config: set[str] = set()
     loaded_rubric = _rubric_setting(cfg, rubric)
@@ -829,6 +868,8 @@ def _parse_output(spec: str) -> tuple[OutputFormat, Path]:
 
 
 def _format_name(name: str, option: str = "format") -> OutputFormat:
+    from sovcheck.load.validation import did_you_mean
+
     choices = [f.value for f in OutputFormat]
     if name not in choices:
         raise UsageError(
@@ -887,6 +928,8 @@ def validate(
     ],
 ) -> None:
     """Check inventories for format and references only (exit 0 valid, 2 invalid)."""
+    from sovcheck.model.inventory import RELATIONS
+
     worst = 0
     for path in inventories:
         try:
@@ -915,12 +958,14 @@ def schema(
         bool,
         typer.Option("--portfolio", help="The schema of sovcheck portfolio's JSON output."),
     ] = False,
-    report_version: ReportVersionOption = json_report.LATEST,
+    report_version: ReportVersionOption = LATEST_REPORT_VERSION,
 ) -> None:
     """Print the JSON Schema of the inventory format (for editors), of the report (one
     inventory's or several's), or of the portfolio output."""
     from sovcheck.model import report_v2
+    from sovcheck.model.inventory import Inventory
     from sovcheck.model.report import Report
+    from sovcheck.portfolio import aggregate as portfolio_aggregate
 
     if report and portfolio:
         raise UsageError("--report and --portfolio: name one")
@@ -936,6 +981,9 @@ def schema(
 @rubric_app.command("list")
 def rubric_list() -> None:
     """The shipped rubrics, the file each is read from, and the rubric each extends."""
+    from sovcheck.formats import listing
+    from sovcheck.load.rubric import load_rubric, resolve_rubric, shipped_rubrics
+
     loaded = [load_rubric(n) for n in shipped_rubrics()]
     sys.stdout.write(
         listing.render_rubric_list(
@@ -949,12 +997,20 @@ def rubric_show(
     rubric_id: Annotated[str, typer.Argument(help="Rubric id or path.", show_default=False)],
 ) -> None:
     """A rubric's objectives, levels and rules with their references."""
+    from sovcheck.formats import listing
+    from sovcheck.load.rubric import load_rubric
+
     sys.stdout.write(listing.render_rubric(load_rubric(rubric_id).rubric))
 
 
 @rubric_app.command("facts")
 def rubric_facts() -> None:
     """The facts and operators a rubric's conditions can use, for writing your own."""
+    from sovcheck.formats import listing
+    from sovcheck.rules.columns import CLASS_RANK
+    from sovcheck.rules.conditions import OPERATORS
+    from sovcheck.rules.facts import FACTS
+
     sys.stdout.write(listing.render_facts(list(FACTS.values()), OPERATORS, list(CLASS_RANK)))
 
 
@@ -971,6 +1027,8 @@ class DiffFormat(StrEnum):
 
 
 def _render_diff(fmt: DiffFormat, report: plan.DiffReport, layout: Layout) -> str:
+    from sovcheck.formats import diff_json, diff_markdown, diff_table
+
     if fmt is DiffFormat.TABLE:
         return diff_table.render(report, width=layout.width, colour=layout.colour)
     if fmt is DiffFormat.MARKDOWN:
@@ -981,6 +1039,8 @@ def _render_diff(fmt: DiffFormat, report: plan.DiffReport, layout: Layout) -> st
 
 
 def _render_gap(fmt: GapFormat, report: plan.GapReport, layout: Layout) -> str:
+    from sovcheck.formats import gap_json, gap_markdown, gap_table
+
     if fmt is GapFormat.MARKDOWN:
         return gap_markdown.render(report)
     if fmt is GapFormat.JSON:
@@ -1018,6 +1078,10 @@ def gap(
     Without a target option the target is the rubric's thresholds. Exit 0 when the target is
     already met, 1 when it is not (the plan says how to get there), 2 on bad input.
     """
+    from sovcheck import plan
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.load.rubric import load_rubric
+
     if sum(x is not None for x in (target_level, fail_under, minimum or None)) > 1:
         raise UsageError("choose one of --target-level, --fail-under, --min")
     loaded_rubric = load_rubric(rubric)
@@ -1068,6 +1132,10 @@ def whatif(
 
     Exit 0 when the modified system meets every gate, 1 when it does not, 2 on bad input.
     """
+    from sovcheck import plan
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.load.rubric import load_rubric
+
     if not replace and not set_fields:
         raise UsageError("whatif needs at least one --replace ID=OTHER or --set ID.FIELD=VALUE")
     report = plan.whatif_diff(
@@ -1123,6 +1191,9 @@ def diff_command(
     objective drops below its threshold, or a failing finding is new at or above
     --fail-on-new; else 0; 2 on bad input.
     """
+    from sovcheck import plan
+    from sovcheck.catalog import builtin_catalog
+
     cfg = _config(config, no_config)
     loaded_rubric = _rubric_setting(cfg, rubric)
     new_gate = _fail_on_new_setting(cfg, fail_on_new)
@@ -1150,6 +1221,10 @@ def graph(
     ] = None,
 ) -> None:
     """Draw the value chain by layer, coloured by the control of each component."""
+    from sovcheck.audit import build_facts
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.formats.svg_graph import render_graph
+
     text = render_graph(build_facts(_load(inventory), builtin_catalog()), graph_format)
     if output is not None:
         write_atomically(output, text, [inventory])
@@ -1186,6 +1261,8 @@ def import_bom_command(
     ] = "FR",
 ) -> None:
     """Turn a BOM into an inventory to review: inferred facts are marked, unknowns stay unknown."""
+    from sovcheck.importers import dump_inventory, import_bom
+
     data, header = import_bom(bom, system_name=system_name, home=home)
     as_json = output is not None and output.suffix.lower() == ".json"
     text = dump_inventory(data, header, as_json=as_json)
@@ -1259,6 +1336,13 @@ def portfolio(
     an input or the command line is wrong (a bad inventory is reported, and the others are
     still audited).
     """
+    from sovcheck.audit import AuditOptions
+    from sovcheck.load.rubric import load_rubric
+    from sovcheck.portfolio import aggregate as portfolio_aggregate
+    from sovcheck.portfolio import html as portfolio_html
+    from sovcheck.portfolio import render as portfolio_render
+    from sovcheck.portfolio import run as portfolio_run
+
     day = _today(today)
     loaded_rubric = load_rubric(rubric or "default")
     objectives = [o.id for o in loaded_rubric.rubric.objectives]
@@ -1333,6 +1417,10 @@ def portfolio(
 
 def _load_portfolio(path: Path) -> portfolio_aggregate.PortfolioReport:
     """A saved ``sovcheck portfolio --format json``; located errors when it is not one."""
+    from sovcheck.load.document import read_document
+    from sovcheck.load.validation import validate_model
+    from sovcheck.portfolio import aggregate as portfolio_aggregate
+
     document = read_document(path)
     return validate_model(document, portfolio_aggregate.PortfolioReport)
 
@@ -1359,6 +1447,13 @@ def catalog_search(
     ] = None,
 ) -> None:
     """Find organizations in the catalog; with --kind or --capability, offers."""
+    from sovcheck import catalog as catalog_module
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.formats import listing
+    from sovcheck.load.validation import did_you_mean
+    from sovcheck.model.catalog import Capability
+    from sovcheck.model.inventory import Kind
+
     catalog = builtin_catalog()
     if kind is not None or capability is not None:
         known = sorted(c.value for c in Capability)
@@ -1388,6 +1483,10 @@ def catalog_show(
     ],
 ) -> None:
     """An organization with its control chain and the laws that reach it; or a country's laws."""
+    from sovcheck.catalog import builtin_catalog
+    from sovcheck.formats import listing
+    from sovcheck.load.validation import did_you_mean
+
     catalog = builtin_catalog()
     org = catalog.organizations.get(ident)
     group = next((g for g in catalog.jurisdictions.groups if g.id == ident), None)
@@ -1508,6 +1607,8 @@ def _stdout_gone() -> int:
 
 def _internal_error(exc: BaseException) -> int:
     if os.environ.get("SOVCHECK_DEBUG"):
+        import traceback
+
         traceback.print_exception(exc)
     sys.stderr.write(
         f"sovcheck: internal error: {type(exc).__name__}: {exc}\n"

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from functools import partial
 from types import ModuleType
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from sovcheck.errors import UsageError
 from sovcheck.formats.termtext import DEFAULT_WIDTH
-from sovcheck.model.report import Report
-from sovcheck.rules.facts import AuditFacts
+
+if TYPE_CHECKING:  # the command line imports OutputFormat at start-up, before any report
+    from sovcheck.model.report import Report
+    from sovcheck.rules.facts import AuditFacts
 
 
 class OutputFormat(StrEnum):

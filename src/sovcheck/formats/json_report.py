@@ -18,11 +18,12 @@ import orjson
 from pydantic import BaseModel
 
 from sovcheck import jsontext
+from sovcheck.choices import LATEST_REPORT_VERSION, REPORT_VERSIONS
 from sovcheck.model.report import Finding, Report, Status
 from sovcheck.model.rubric import Severity
 
-LATEST = 2
-VERSIONS = (1, 2)
+LATEST = LATEST_REPORT_VERSION
+VERSIONS = REPORT_VERSIONS
 
 
 def to_data(report: Report, *, findings: bool = True, version: int = LATEST) -> dict[str, Any]:

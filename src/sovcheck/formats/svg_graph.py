@@ -14,9 +14,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import assert_never
 
+from sovcheck.choices import GraphFormat as GraphFormat
 from sovcheck.formats.visible import html_text
 from sovcheck.graph import ValueChain
 from sovcheck.layout import (
@@ -609,12 +609,6 @@ def render_mermaid(chain: ValueChain, node_trust: Mapping[str, str]) -> str:
 
 
 # ---------------------------------------------------------------------- CLI entry
-
-
-class GraphFormat(StrEnum):
-    SVG = "svg"
-    DOT = "dot"
-    MERMAID = "mermaid"
 
 
 def render_graph(facts: AuditFacts, fmt: GraphFormat) -> str:

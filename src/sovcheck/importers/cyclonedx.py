@@ -61,6 +61,8 @@ def as_list(value: Any) -> list[Any]:
 
 
 def text(value: Any) -> str | None:
+    if type(value) is str:  # most values: first, and without the checks below
+        return value.strip() or None
     if isinstance(value, dict):
         value = value.get("#text")
     if isinstance(value, bool) or value is None:
@@ -82,6 +84,8 @@ def _urls(value: Any) -> tuple[str, ...]:
 
 def party(value: Any, role: str) -> Party | None:
     """A party from an organizationalEntity, an organizationalContact or a plain name."""
+    if value is None:
+        return None
     if isinstance(value, str):
         return Party(value.strip(), role) if value.strip() else None
     entity = _dict(value)
@@ -164,6 +168,7 @@ class _Reader:
             name=_full_name(obj, purl) or key.lstrip("\x00"),
             version=text(obj.get("version")),
             purl=purl_text,
+            purl_parts=purl,
             license=licenses(obj.get("licenses")),
             inferred=inferred,
         )

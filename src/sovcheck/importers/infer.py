@@ -322,8 +322,15 @@ _NOT_ID = re.compile(r"[^a-z0-9_.:-]+")
 MAX_ID = 80
 
 
+# Text that is already an id (lowercase ASCII, no doubled or trailing '-'): slug() would
+# return it unchanged, as it does for most package names and versions of a BOM.
+_ALREADY_ID = re.compile(r"[a-z0-9](?:[a-z0-9_.:]|-(?!-))*(?<![-_.:])")
+
+
 def slug(text: str, fallback: str) -> str:
     """An id made of ``text``: lowercase letters, digits, ``-``, ``_``, ``.``, ``:``."""
+    if len(text) <= MAX_ID and _ALREADY_ID.fullmatch(text):
+        return text
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     value = _NOT_ID.sub("-", (ascii_text or text).casefold())
     value = re.sub(r"-{2,}", "-", value)

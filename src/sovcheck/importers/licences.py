@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
@@ -88,6 +88,8 @@ def _licensing() -> Licensing:
     return get_spdx_licensing()
 
 
+# A BOM of thousands of packages names a few dozen licences: each is parsed once.
+@lru_cache(maxsize=4096)
 def is_spdx_expression(text: str) -> bool:
     """Whether ``text`` is an SPDX licence expression (``LicenseRef-`` ids count)."""
     if not _EXPRESSION_CHARACTERS.match(text):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sovcheck.importers.infer import (
@@ -100,6 +101,8 @@ class Item:
     name: str
     version: str | None = None
     purl: str | None = None
+    # ``purl`` parsed, where the reader has parsed it already (else parsed when mapped)
+    purl_parts: Purl | None = None
     parties: list[Party] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     license: str | None = None
@@ -147,13 +150,19 @@ def describe_as_application(root: Item, written_type: str | None) -> None:
 
 def relation_for(source: Kind, target: Kind) -> Relation:
     """The typed relation a plain dependency stands for, from the kinds at its ends."""
-    if target is Kind.SERVICE:
-        return Relation.CALLS
-    if source is Kind.MODEL and target is Kind.DATASET:
+    if source is _MODEL and target is _DATASET:
         return Relation.TRAINED_ON
-    if target in {Kind.LIBRARY, Kind.MODEL, Kind.CHIP}:
-        return Relation.USES
-    return Relation.DEPENDS_ON
+    return _RELATION_TO.get(target, Relation.DEPENDS_ON)
+
+
+# relation_for runs for every dependency of a BOM: the kinds are looked up once here.
+_MODEL, _DATASET = Kind.MODEL, Kind.DATASET
+_RELATION_TO = {
+    Kind.SERVICE: Relation.CALLS,
+    Kind.LIBRARY: Relation.USES,
+    Kind.MODEL: Relation.USES,
+    Kind.CHIP: Relation.USES,
+}
 
 
 _CLASSIFICATIONS = {
@@ -397,7 +406,7 @@ def _component(item: Item, comp_id: str, orgs: _Organizations) -> dict[str, Any]
     values: dict[str, Any] = {"id": comp_id, "kind": item.kind.value, "name": item.name}
     if item.version:
         values["version"] = item.version
-    purl = parse_purl(item.purl) if item.purl else None
+    purl = item.purl_parts or (parse_purl(item.purl) if item.purl else None)
     supplier = _supplier(item, purl_publisher(purl) if purl else None, orgs)
     if supplier is not None:
         values["supplier"] = supplier
@@ -521,6 +530,7 @@ _KIND_REASONS = {
 }
 
 
+@lru_cache(maxsize=256)  # a BOM names a handful of types, each on thousands of components
 def kind_reason(purpose: str | None) -> str | None:
     """The reason to mark the kind inferred, for a BOM's component type or package purpose
     in any spelling (CycloneDX ``operating-system``, SPDX 2 ``OPERATING-SYSTEM``, SPDX 3

@@ -18,13 +18,14 @@ import json
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]  # from the C library
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -34,6 +35,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -258,8 +260,15 @@ def _compose(text: str, *, pure: bool) -> _Node | None:
     stack (a segfault) on some tens of thousands of ``[``. This one keeps its own stack and
     stops at the first node nested deeper than :data:`MAX_DEPTH`, whatever the input.
     """
-    yaml = YAML(typ="safe", pure=pure)
-    yaml.Resolver = _Yaml12Resolver
+    next_event: Callable[[], Any]
+    if pure:
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Resolver = _Yaml12Resolver
+        next_event = iter(yaml.parse(text)).__next__
+    else:
+        # The C parser alone: ruamel's YAML.parse wraps it in a generator that costs more
+        # per event than the parser itself.
+        next_event = CParser(text).get_event
     resolve = _Yaml12Resolver().resolve
     plain_tags: dict[str, str] = {}  # the tag of a plain scalar depends on its text alone
     anchors: dict[Any, _Node] = {}
@@ -267,7 +276,8 @@ def _compose(text: str, *, pure: bool) -> _Node | None:
     keys: list[_Node | None] = []  # per open mapping, the key waiting for its value
     root: _Node | None = None
     documents = 0
-    for event in yaml.parse(text):
+    while True:
+        event = next_event()
         kind = type(event)
         node: _Node
         if kind is ScalarEvent:
@@ -324,6 +334,8 @@ def _compose(text: str, *, pure: bool) -> _Node | None:
                 )
             anchors = {}
             continue
+        elif kind is StreamEndEvent:
+            break
         else:
             continue
         if not stack:

@@ -6,20 +6,13 @@ import csv
 import io
 import textwrap
 from collections.abc import Iterator, Sequence
-from enum import StrEnum
 
 from sovcheck import jsontext
+from sovcheck.choices import PortfolioFormat as PortfolioFormat
 from sovcheck.formats.termtext import DEFAULT_WIDTH, GREEN, RED, YELLOW, Column, Styled, table
 from sovcheck.portfolio.aggregate import OVERALL, PortfolioRun, TargetResult
 
 TOP = 10
-
-
-class PortfolioFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    HTML = "html"
 
 
 def _pct(value: float | None) -> str:
