@@ -68,7 +68,12 @@ def _require_finite(data: dict[str, Any]) -> None:
 
 @functools.cache
 def _float_fields() -> tuple[str, ...]:
-    return tuple(name for name, f in Report.model_fields.items() if _holds_float(f.annotation))
+    # fields excluded from the JSON (the cost and energy summary) are not in ``data``
+    return tuple(
+        name
+        for name, f in Report.model_fields.items()
+        if not f.exclude and _holds_float(f.annotation)
+    )
 
 
 def _holds_float(annotation: Any) -> bool:
