@@ -192,7 +192,7 @@ def test_batches_most_at_stake_first_find_the_plan_of_measuring_every_candidate(
     exact plan is known: batches of 4 instead of 32 give the same steps."""
     path = INVENTORIES.relative_to(INVENTORIES.parent) / name
     exact = _plan(path)
-    monkeypatch.setattr("sovcheck.plan.BATCH", 4)
+    monkeypatch.setattr("sovcheck.plan.search.BATCH", 4)
     batched = _plan(path)
     assert [(s.candidate, s.gain) for s in batched.steps] == [
         (s.candidate, s.gain) for s in exact.steps
@@ -368,12 +368,14 @@ BANK = PLAN_DATA / "bank-de.yaml"
 
 
 def _choices(path: Path, cid: str) -> tuple[list[str], str | None]:
-    from sovcheck.plan import _evaluate, _offer_choices, _with_inventory
+    from sovcheck.plan.candidates import offer_choices
+    from sovcheck.plan.edits import with_inventory
+    from sovcheck.plan.evaluate import evaluate_state
 
     loaded = load(path)
-    state = _evaluate(_with_inventory(loaded, loaded.inventory), RUBRIC, CATALOG, OPTIONS)
+    state = evaluate_state(with_inventory(loaded, loaded.inventory), RUBRIC, CATALOG, OPTIONS)
     comp = state.by_id[cid]
-    found, why = _offer_choices(state, comp, CATALOG, TODAY)
+    found, why = offer_choices(state, comp, CATALOG, TODAY)
     return [c.offer.id for c in found], why
 
 
