@@ -486,3 +486,87 @@ def test_foreign_spend_change_from_the_inventory_costs(tmp_path: Path) -> None:
     assert by["azure-germany"].foreign_spend_change_eur is None  # no cost stated
     assert by["azure-germany"].effort == "re-platforming"
     assert by["azure-openai"].effort == "migration"
+
+
+AGENCY = PLAN_DATA / "agency-aws.yaml"
+
+
+def _candidate_ids(path: Path) -> list[str]:
+    from sovcheck.plan.candidates import component_candidates
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    return [c.id for c in found]
+
+
+def test_one_step_replaces_a_supplier_everywhere() -> None:
+    report = plan_gap(load(AGENCY), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert report.reached
+    first = report.steps[0]
+    assert first.candidate == "replace-supplier:aws:catalog:scaleway"
+    assert first.supplier == "aws" and first.host == "scaleway" and first.offer is None
+    assert first.offers == (
+        ("aws-compute", "scaleway-instances"),
+        ("aws-llm", "scaleway-generative-apis"),
+        ("aws-storage", "scaleway-object-storage"),
+    )
+    assert first.components == ("aws-compute", "aws-llm", "aws-storage")
+    assert first.replace == (
+        ("aws-compute", "scaleway"),
+        ("aws-llm", "scaleway"),
+        ("aws-storage", "scaleway"),
+    )
+    assert first.effort == "re-platforming"  # the largest of its parts
+    assert first.depends_on == (
+        "scaleway-instances contracted from scaleway and the data of app migrated to it",
+        "scaleway-generative-apis contracted from scaleway and the data of app migrated to it",
+        "scaleway-object-storage contracted from scaleway and the data of app migrated to it",
+    )
+    # the step is measured, not summed: its changes are those of a what-if with its options
+    _, after = whatif(
+        load(AGENCY), dict(first.replace), list(first.set_fields), RUBRIC, CATALOG, OPTIONS
+    )
+    shown = {c.id: c.after for c in first.changes}
+    assert shown["overall"] == after.overall.score
+    assert {o.id: o.score for o in after.objectives} == {
+        k: v for k, v in shown.items() if k != "overall"
+    }
+    # one supplier step per organization whose offers differ in effect (OVHcloud has no
+    # object storage offer, so it covers two of the three)
+    ids = _candidate_ids(AGENCY)
+    assert [i for i in ids if i.startswith("replace-supplier:")] == [
+        "replace-supplier:aws:catalog:ovhcloud",
+        "replace-supplier:aws:catalog:scaleway",
+    ]
+
+
+def test_a_supplier_step_never_costs_a_component_its_best_offer(tmp_path: Path) -> None:
+    # The bank's cloud holds C5: IONOS (DE) has no C5 offer, and OVHcloud's LLM offer is
+    # neither home nor located in the trusted area while IONOS's is: no supplier step, the
+    # German LLM and the C5 cloud are proposed one by one (test above).
+    assert not [i for i in _candidate_ids(BANK) if i.startswith("replace-supplier:")]
+    # Without C5 to keep, IONOS offers both, from home: one step replaces Microsoft.
+    text = BANK.read_text(encoding="utf-8").replace("    certifications: [c5]\n", "")
+    path = tmp_path / "bank-no-c5.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [i for i in _candidate_ids(path) if i.startswith("replace-supplier:")] == [
+        "replace-supplier:microsoft:catalog:ionos"
+    ]
+    report = plan_gap(load(path), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert report.steps[0].offers == (
+        ("azure-germany", "ionos-cloud-compute-engine"),
+        ("azure-openai", "ionos-ai-model-hub"),
+    )
+
+
+def test_a_single_component_of_a_supplier_gets_no_supplier_step() -> None:
+    # the startup's only foreign failing component is its NVIDIA chip
+    assert not [i for i in _candidate_ids(STARTUP) if i.startswith("replace-supplier:")]
+
+
+def test_supplier_step_golden() -> None:
+    from sovcheck.formats import gap_markdown
+
+    report = plan_gap(load(AGENCY), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    check_golden("plan/agency-aws.gap.md", gap_markdown.render(report))

@@ -47,6 +47,14 @@ How ``plan_gap`` plans (the README summarizes this):
      trusted, then built on a foreign stack; then the smallest id) measured and the others
      listed as alternatives. A foreign failing component with no candidate at all is
      reported (``NoOffer``), e.g. "no trusted accelerator offer in the catalog";
+   * *replace a supplier everywhere* (source ``catalog``, id ``replace-supplier:S:catalog:O``):
+     the decision an estate makes. For each foreign supplier S with two or more failing
+     components that a trusted organization O can replace like for like, one step replaces
+     each of them by O's offer for it, modelled as the single-component replacement is.
+     O covers a component only with an offer as preferred as the best one for it (home,
+     trusted, on a foreign stack) and located in the trusted area when the best one is, so
+     one contract never costs a component a better offer. (Rewiring a host already moves
+     everything on it at once.)
    * *establish* (source ``fact``): each unknown fact that costs score. sovcheck cannot
      invent facts: the step says "establish <field> of <component>; if it is <value>, the
      score changes by d", d being measured with the favourable value set. Later steps are

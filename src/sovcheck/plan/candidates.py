@@ -52,6 +52,8 @@ class Candidate:
     preference: int = 0  # among equal gains, lower first (home, own stack)
     effort: Effort = "migration"
     offer: str | None = None
+    supplier: str | None = None  # replaced everywhere, by ``offers``
+    offers: tuple[tuple[str, str], ...] = ()  # (component, catalog offer)
 
 
 # Words of a component's id and name that say what it does, per capability. A component's
@@ -251,6 +253,33 @@ def offer_choices(
     """Catalog offers that can replace ``comp`` like for like, grouped by effect (the
     preferred one of each group first, the rest its alternatives), and when there is none,
     why: the finding the plan reports."""
+    trusted, why = _trusted_offers(state, comp, catalog, today)
+    return _grouped(trusted), why
+
+
+def _effect(choice: _OfferChoice) -> tuple[Any, ...]:
+    """What decides an offer's effect on the audit: offers alike in these model one change."""
+    return (choice.control, choice.location, choice.certifications, bool(choice.foreign_stack))
+
+
+def _grouped(trusted: list[_OfferChoice]) -> list[_OfferChoice]:
+    groups: dict[tuple[Any, ...], list[_OfferChoice]] = {}
+    for ch in trusted:
+        groups.setdefault(_effect(ch), []).append(ch)
+    out: list[_OfferChoice] = []
+    for members in groups.values():
+        members.sort(key=lambda c: (c.preference, c.offer.id))
+        first = members[0]
+        out.append(dataclasses.replace(first, alternatives=tuple(m.offer.id for m in members[1:])))
+    out.sort(key=lambda c: (c.preference, c.offer.id))
+    return out
+
+
+def _trusted_offers(
+    state: PlanState, comp: Component, catalog: Catalog, today: Any
+) -> tuple[list[_OfferChoice], str | None]:
+    """Every catalog offer that can replace ``comp`` like for like, preferred first, and
+    when there is none, why."""
     caps = _capabilities(state, comp, catalog)
     trust = state.facts.trust
     what = "/".join(sorted(c.value for c in caps)) or comp.kind.value
@@ -295,17 +324,8 @@ def offer_choices(
     if not trusted:
         needs = f" holding {', '.join(sorted(required))}" if required else ""
         return [], f"no trusted {what} offer in the catalog{needs}"
-    groups: dict[tuple[Any, ...], list[_OfferChoice]] = {}
-    for ch in trusted:
-        key = (ch.control, ch.location, ch.certifications, bool(ch.foreign_stack))
-        groups.setdefault(key, []).append(ch)
-    out: list[_OfferChoice] = []
-    for members in groups.values():
-        members.sort(key=lambda c: (c.preference, c.offer.id))
-        first = members[0]
-        out.append(dataclasses.replace(first, alternatives=tuple(m.offer.id for m in members[1:])))
-    out.sort(key=lambda c: (c.preference, c.offer.id))
-    return out, None
+    trusted.sort(key=lambda c: (c.preference, c.offer.id))
+    return trusted, None
 
 
 def _yaml_list(values: Iterable[str]) -> str:
@@ -455,6 +475,7 @@ def component_candidates(
 
     out: list[Candidate] = []
     none_found: list[NoOffer] = []
+    by_supplier: dict[str, list[tuple[Component, bool, list[_OfferChoice]]]] = {}
     for cid in fail_components:
         comp = by_id[cid]
         if control_of(state, cid) != "foreign":
@@ -503,9 +524,11 @@ def component_candidates(
                     effort="migration",
                 )
             )
-        choices, why = offer_choices(state, comp, catalog, today)
-        for choice in choices:
+        trusted, why = _trusted_offers(state, comp, catalog, today)
+        for choice in _grouped(trusted):
             out.append(_catalog_candidate(state, comp, choice, catalog, rewire))
+        if comp.supplier is not None and trusted:
+            by_supplier.setdefault(comp.supplier, []).append((comp, rewire, trusted))
         if not grouped and why is not None:
             none_found.append(
                 NoOffer(
@@ -516,7 +539,94 @@ def component_candidates(
                     effort="r-and-d" if caps(comp) else "fact-finding",
                 )
             )
+    for supplier in sorted(by_supplier):
+        out += _supplier_candidates(state, supplier, by_supplier[supplier], catalog)
     return out, none_found
+
+
+_EFFORT_RANK: dict[Effort, int] = {
+    "contract": 0,
+    "migration": 1,
+    "re-platforming": 2,
+    "r-and-d": 3,
+    "fact-finding": 4,
+}
+
+
+def _supplier_candidates(
+    state: PlanState,
+    supplier: str,
+    members: list[tuple[Component, bool, list[_OfferChoice]]],
+    catalog: Catalog,
+) -> list[Candidate]:
+    """ "Replace ``supplier`` everywhere": one step per trusted organization that offers a
+    like-for-like replacement for two or more of the supplier's foreign failing components,
+    each replaced by that organization's preferred offer for it, as the single-component
+    catalog step would model it. One contract never costs a component a better offer:
+    an organization covers a component only with an offer as preferred as the best one
+    for it (home, trusted, on a foreign stack) and located in the trusted area when the
+    best one is. A member that another covered member relies on (the
+    supplier's own site or staff) goes with it, as that step models, and is not replaced
+    on its own. Organizations whose offers model the same change are measured once, the
+    others listed as alternatives."""
+    by_org: dict[str, list[tuple[Component, bool, _OfferChoice]]] = {}
+    for comp, rewire, trusted in members:
+        best = trusted[0]  # preferred first
+        seen: set[str] = set()
+        for choice in trusted:
+            org = choice.offer.organization
+            if (
+                choice.preference == best.preference
+                and (choice.location is not None or best.location is None)
+                and org not in seen
+            ):
+                seen.add(org)
+                by_org.setdefault(org, []).append((comp, rewire, choice))
+    groups: dict[tuple[Any, ...], list[tuple[str, list[tuple[Component, bool, _OfferChoice]]]]] = {}
+    for org in sorted(by_org):
+        covered = by_org[org]
+        relied_on = {t for comp, _, _ in covered for r in RELATIONS for t in comp.targets(r)}
+        covered = [m for m in covered if m[0].id not in relied_on]
+        if len(covered) < 2:
+            continue
+        key = tuple((comp.id, _effect(choice)) for comp, _, choice in covered)
+        groups.setdefault(key, []).append((org, covered))
+    out: list[Candidate] = []
+    for same in groups.values():
+        same.sort(key=lambda m: (max(ch.preference for _, _, ch in m[1]), m[0]))
+        org, covered = same[0]
+        parts = [_catalog_candidate(state, c, ch, catalog, rw) for c, rw, ch in covered]
+        ids = tuple(c.id for c, _, _ in covered)
+        left = [c.id for c, _, _ in members if c.id not in ids]
+        entry = catalog.organizations[org]
+        summary = (
+            f"replace {supplier} everywhere with {entry.name} ({org}, {entry.country}): "
+            + "; ".join(f"{c.id} with {ch.offer.name}" for c, _, ch in covered)
+        )
+        if left:
+            summary += f" ({', '.join(left)} stay: no like-for-like offer of {org} for them)"
+        out.append(
+            Candidate(
+                id=f"replace-supplier:{supplier}:catalog:{org}",
+                kind="replace",
+                source="catalog",
+                summary=summary,
+                components=ids,
+                edits=Edits(
+                    replace=tuple(r for p in parts for r in p.edits.replace),
+                    set_fields=tuple(s for p in parts for s in p.edits.set_fields),
+                ),
+                modelled=tuple(m for p in parts for m in p.modelled),
+                depends=tuple(dict.fromkeys(d for p in parts for d in p.depends)),
+                host=org,
+                alternatives=tuple(o for o, _ in same[1:]),
+                preference=max(p.preference for p in parts),
+                effort=max((p.effort for p in parts), key=lambda e: _EFFORT_RANK[e]),
+                supplier=supplier,
+                offers=tuple((c.id, ch.offer.id) for c, _, ch in covered),
+            )
+        )
+    return out
 
 
 def _certification_values(rubric: LoadedRubric) -> list[str]:

@@ -82,6 +82,9 @@ class Step(PlanModel):
     new: tuple[str, ...]
     references: tuple[str, ...]
     offer: str | None = None  # the catalog offer proposed
+    # a supplier replaced everywhere in one step, and the offer that replaces each component
+    supplier: str | None = None
+    offers: tuple[tuple[str, str], ...] = ()
     effort: str = "migration"  # contract | migration | re-platforming | r-and-d | fact-finding
     # change in the annual spend going to foreign suppliers, when the inventory gives the
     # cost of what moves (priced as before: the catalog has no prices); None otherwise

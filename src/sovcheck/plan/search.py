@@ -129,6 +129,8 @@ def plan_gap(
                 new=tuple(_key_text(k) for k in new),
                 references=tuple(references),
                 offer=cand.offer,
+                supplier=cand.supplier,
+                offers=cand.offers,
                 effort=cand.effort,
                 foreign_spend_change_eur=_foreign_spend_change(state, new_state, cand, removed),
             )
