@@ -20,6 +20,7 @@ from sovcheck.formats import (
     json_report,
 )
 from sovcheck.load.rubric import load_rubric
+from sovcheck.model.inventory import RELATIONS
 from sovcheck.model.rubric import Severity
 from sovcheck.plan import (
     FailUnder,
@@ -570,3 +571,38 @@ def test_supplier_step_golden() -> None:
 
     report = plan_gap(load(AGENCY), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
     check_golden("plan/agency-aws.gap.md", gap_markdown.render(report))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [US, TRUSTED, STARTUP, BANK, AGENCY]
+    + [INVENTORIES.relative_to(INVENTORIES.parent) / n for n in ("public-chatbot.yaml",)],
+    ids=str,
+)
+def test_an_edit_that_changes_no_relation_drops_nothing(path: Path) -> None:
+    """apply_edits skips the walk of the inventory for edits that change no relation: the
+    full computation, run here on every such candidate, must agree (nothing dropped)."""
+    from sovcheck.plan.candidates import component_candidates, fact_candidates
+    from sovcheck.plan.edits import _entrypoint_ids, _prune, _reached, apply_edits
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    facts, _ = fact_candidates(state, RUBRIC)
+    inventory = state.inventory
+    starts = _entrypoint_ids(inventory)
+    before = _reached(inventory.components, starts)
+    relations = {r.value for r in RELATIONS} | {"substitutes"}
+    checked = 0
+    for cand in found + facts:
+        if any(other in state.by_id for _, other in cand.edits.replace) or any(
+            f in relations for _, f, _ in cand.edits.set_fields
+        ):
+            continue
+        new, removed = apply_edits(inventory, cand.edits, CATALOG)
+        kept, dropped = _prune(list(new.components), starts, before)
+        assert removed == dropped == ()
+        assert kept == list(new.components)
+        assert [c.id for c in new.components] == [c.id for c in inventory.components]
+        checked += 1
+    assert checked > 0

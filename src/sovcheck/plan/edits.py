@@ -46,6 +46,10 @@ def _parse_value(text: str, option: str) -> Any:
     return doc.data
 
 
+# Fields whose change can change what the entrypoints reach (see _entrypoint_ids).
+_STRUCTURAL_FIELDS = frozenset({*(r.value for r in RELATIONS), "substitutes"})
+
+
 def apply_edits(
     inventory: Inventory, edits: Edits, catalog: Catalog
 ) -> tuple[Inventory, tuple[str, ...]]:
@@ -54,18 +58,27 @@ def apply_edits(
     Returns the new inventory and the components dropped because the entrypoints reached
     them before and no longer do, and nothing refers to them. Problems raise InputError
     naming the option.
+
+    An edit that changes no relation, no ``substitutes`` and replaces no component by
+    another leaves what the entrypoints reach as it was: nothing is dropped, and the edit
+    costs what it changes, not walks of the whole inventory.
     """
-    starts = _entrypoint_ids(inventory)
-    reached_before = _reached(inventory.components, starts)
+    original = inventory
     components = {c.id: c for c in inventory.components}
     order = [c.id for c in inventory.components]
-    ids = sorted(components)
+
+    def ids() -> list[str]:  # for messages only
+        return sorted(components)
+
+    structural = any(other in components for _, other in edits.replace) or any(
+        field in _STRUCTURAL_FIELDS for _, field, _ in edits.set_fields
+    )
     for target, other in edits.replace:
         option = f"--replace {target}={other}"
         if target not in components:
             raise InputError(
                 f"{option}: '{target}' is not a component of this inventory"
-                f"{did_you_mean(target, ids)}"
+                f"{did_you_mean(target, ids())}"
             )
         if other in components:
             if other == target:
@@ -93,7 +106,7 @@ def apply_edits(
         elif _org_known(other, inventory, catalog):
             components[target] = components[target].model_copy(update={"supplier": other})
         else:
-            known = sorted(set(ids) | set(catalog.organizations))
+            known = sorted(set(components) | set(catalog.organizations))
             raise InputError(
                 f"{option}: '{other}' is neither a component of this inventory nor an "
                 f"organization{did_you_mean(other, known)}"
@@ -102,7 +115,7 @@ def apply_edits(
         option = f"--set {cid}.{field}={value_text}"
         if cid not in components:
             raise InputError(
-                f"{option}: '{cid}' is not a component of this inventory{did_you_mean(cid, ids)}"
+                f"{option}: '{cid}' is not a component of this inventory{did_you_mean(cid, ids())}"
             )
         fields = [f for f in Component.model_fields if f != "id"]
         if field not in fields:
@@ -137,6 +150,8 @@ def apply_edits(
                 "nor in the catalog"
             )
         components[cid] = new_comp
+    if not structural:
+        return inventory.model_copy(update={"components": tuple(components[c] for c in order)}), ()
     # relation targets must exist
     for cid in order:
         comp = components[cid]
@@ -145,8 +160,10 @@ def apply_edits(
                 if t not in components or t == cid:
                     raise InputError(
                         f"{cid}.{relation.value}: '{t}' is not another component of this "
-                        f"inventory{did_you_mean(t, ids)}"
+                        f"inventory{did_you_mean(t, ids())}"
                     )
+    starts = _entrypoint_ids(original)
+    reached_before = _reached(original.components, starts)
     kept, removed = _prune([components[c] for c in order], starts, reached_before)
     return inventory.model_copy(update={"components": tuple(kept)}), removed
 
