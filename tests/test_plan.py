@@ -606,3 +606,28 @@ def test_an_edit_that_changes_no_relation_drops_nothing(path: Path) -> None:
         assert [c.id for c in new.components] == [c.id for c in inventory.components]
         checked += 1
     assert checked > 0
+
+
+def test_a_supplier_step_on_many_components_names_a_few_and_lists_all(tmp_path: Path) -> None:
+    clouds = [f"aws-compute-{n}" for n in range(1, 8)]
+    text = AGENCY.read_text(encoding="utf-8").replace(
+        "    runs_on: [aws-compute]\n", f"    runs_on: [aws-compute, {', '.join(clouds)}]\n"
+    )
+    text += "".join(
+        f"  - id: {c}\n    kind: cloud\n    name: AWS EC2 Paris region\n"
+        "    supplier: aws\n    location: [FR]\n"
+        for c in clouds
+    )
+    path = tmp_path / "agency-many.yaml"
+    path.write_text(text, encoding="utf-8")
+    from sovcheck.plan.candidates import component_candidates
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    step = next(c for c in found if c.id == "replace-supplier:aws:catalog:scaleway")
+    assert len(step.offers) == 10 and len(step.components) == 10
+    assert step.summary.endswith("; and 5 more (see offers)")
+    assert step.summary.split(": ", 1)[1].count(" with Scaleway") == 5
+    ovh = next(c for c in found if c.id == "replace-supplier:aws:catalog:ovhcloud")
+    assert ovh.summary.endswith(" (aws-storage stay: no like-for-like offer of ovhcloud for them)")

@@ -553,6 +553,10 @@ _EFFORT_RANK: dict[Effort, int] = {
 }
 
 
+# Components a supplier-wide step names in its summary; its offers list them all.
+_NAMED = 5
+
+
 def _supplier_candidates(
     state: PlanState,
     supplier: str,
@@ -599,12 +603,18 @@ def _supplier_candidates(
         ids = tuple(c.id for c, _, _ in covered)
         left = [c.id for c, _, _ in members if c.id not in ids]
         entry = catalog.organizations[org]
+        named = [f"{c.id} with {ch.offer.name}" for c, _, ch in covered[:_NAMED]]
+        if len(covered) > _NAMED:
+            named.append(f"and {len(covered) - _NAMED} more (see offers)")
         summary = (
             f"replace {supplier} everywhere with {entry.name} ({org}, {entry.country}): "
-            + "; ".join(f"{c.id} with {ch.offer.name}" for c, _, ch in covered)
+            + "; ".join(named)
         )
         if left:
-            summary += f" ({', '.join(left)} stay: no like-for-like offer of {org} for them)"
+            stay = ", ".join(left[:_NAMED]) + (
+                f" and {len(left) - _NAMED} more" if len(left) > _NAMED else ""
+            )
+            summary += f" ({stay} stay: no like-for-like offer of {org} for them)"
         out.append(
             Candidate(
                 id=f"replace-supplier:{supplier}:catalog:{org}",
