@@ -631,3 +631,44 @@ def test_a_supplier_step_on_many_components_names_a_few_and_lists_all(tmp_path: 
     assert step.summary.split(": ", 1)[1].count(" with Scaleway") == 5
     ovh = next(c for c in found if c.id == "replace-supplier:aws:catalog:ovhcloud")
     assert ovh.summary.endswith(" (aws-storage stay: no like-for-like offer of ovhcloud for them)")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [US, TRUSTED, STARTUP, BANK, AGENCY]
+    + [
+        INVENTORIES.relative_to(INVENTORIES.parent) / n
+        for n in ("public-chatbot.yaml", "defence-airgapped.yaml", "bloom-jean-zay.yaml")
+    ],
+    ids=str,
+)
+def test_a_candidate_measured_without_words_scores_as_the_full_audit(path: Path) -> None:
+    """Candidates are measured by audits whose findings carry no message nor path; the
+    scores, levels, tallies and statuses must be the full audit's, exactly."""
+    from sovcheck.plan.candidates import component_candidates, fact_candidates
+    from sovcheck.plan.edits import apply_edits, with_inventory
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    facts, _ = fact_candidates(state, RUBRIC)
+    for cand in [None, *found, *facts]:
+        loaded = state.loaded
+        if cand is not None:
+            loaded = with_inventory(loaded, apply_edits(state.inventory, cand.edits, CATALOG)[0])
+        full = evaluate_state(loaded, RUBRIC, CATALOG, OPTIONS)
+        light = evaluate_state(loaded, RUBRIC, CATALOG, OPTIONS, words=False)
+        assert light.exact == full.exact
+        assert light.objectives == full.objectives and light.overall == full.overall
+        assert [
+            (t.rule.rule.id, t.passed, t.failed, t.unknown, t.not_applicable)
+            for t in light.result.tallies
+        ] == [
+            (t.rule.rule.id, t.passed, t.failed, t.unknown, t.not_applicable)
+            for t in full.result.tallies
+        ]
+        assert light.result.findings == [
+            f.model_copy(update={"message": "", "path": ()}) for f in full.result.findings
+        ]
+        assert light.result.unknowns == full.result.unknowns
+        assert all(f.message for f in full.result.findings)

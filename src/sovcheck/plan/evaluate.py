@@ -88,10 +88,17 @@ class PlanState:
 
 
 def evaluate_state(
-    loaded: LoadedInventory, rubric: LoadedRubric, catalog: Catalog, options: AuditOptions
+    loaded: LoadedInventory,
+    rubric: LoadedRubric,
+    catalog: Catalog,
+    options: AuditOptions,
+    *,
+    words: bool = True,
 ) -> PlanState:
+    """One audit. Without ``words`` (measuring a candidate) its findings carry no message
+    nor path; its scores, levels and statuses are those of the full audit."""
     facts = build_facts(loaded, catalog)
-    result = evaluate(loaded, facts, rubric, today=options.today, include_passed=False)
+    result = evaluate(loaded, facts, rubric, today=options.today, include_passed=False, words=words)
     objectives, overall, _ = score(rubric, result, options.gates)
     exact = exact_scores(rubric, result)
     exact.setdefault("overall", overall.score)

@@ -46,7 +46,7 @@ def plan_gap(
 ) -> GapReport:
     """Plan, greedily, the steps that bring the inventory to ``target`` (package docstring)."""
     check_target(target, rubric)
-    state = evaluate_state(loaded, rubric, catalog, options)
+    state = first = evaluate_state(loaded, rubric, catalog, options)
     first_lines = target_lines(state, rubric, target, with_costs=True)
     lines = first_lines
     steps: list[Step] = []
@@ -75,7 +75,7 @@ def plan_gap(
                 except InputError:
                     continue
                 new_state = evaluate_state(
-                    with_inventory(state.loaded, new_inv), rubric, catalog, options
+                    with_inventory(state.loaded, new_inv), rubric, catalog, options, words=False
                 )
                 gain, unblocked = progress(
                     lines,
@@ -91,7 +91,9 @@ def plan_gap(
         if best is None:
             stopped = "no-improvement"
             break
-        key, cand, new_state, removed = best
+        key, cand, measured, removed = best
+        # the step taken is confirmed by a full audit, whose findings say why
+        new_state = evaluate_state(measured.loaded, rubric, catalog, options)
         before_failing = state.failing()
         after_failing = new_state.failing()
         fixed = sorted(set(before_failing) - set(after_failing), key=finding_order)
@@ -140,7 +142,6 @@ def plan_gap(
         state = new_state
         lines = target_lines(state, rubric, target, with_costs=False)
     final = target_lines(state, rubric, target, with_costs=True)
-    first = evaluate_state(loaded, rubric, catalog, options)
     _, no_offer = component_candidates(state, catalog, options.today)
     open_lines = [line for line in final if not line.reached]
     open_ids = {line.id for line in open_lines}
