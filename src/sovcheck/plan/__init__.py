@@ -63,20 +63,21 @@ How ``plan_gap`` plans (the README summarizes this):
    After any change, components that the entrypoints reached before and reach no longer
    (through any relation) and that nothing refers to any more are dropped, as they would
    be decommissioned.
-4. **Greedy search.** Every candidate is applied to a copy and the audit re-run (in an
-   inventory with more than 32 candidates, in batches of 32, those with the most points at
-   stake first, stopping at the first batch where one helps: see ``search._batches``). Its gain is
-   the sum, over the target lines still below target, of min(score change, remaining
-   gap), minus what it costs lines already at target that it pushes below, on unrounded
+4. **Greedy search.** Every candidate is applied to a copy and the audit re-run, without
+   the findings' messages and paths, which a score does not need (in an inventory with
+   more than 32 candidates, in batches of 32, those with the most points at stake first,
+   stopping at the first batch where one helps: see ``search._batches``). Its gain is the
+   sum, over the target lines still below target, of min(score change, remaining gap),
+   minus what it costs lines already at target that it pushes below, on unrounded
    scores; with a level target, ties on that gain go to the candidate that removes more
    failing findings too severe for the level. Remaining ties go to what already exists (a
    named substitute, then a host in the inventory), then to a catalog replacement (home,
    then trusted, then on a foreign stack), then to establishing a fact, and last to the
-   smallest candidate id. The best candidate becomes the next step and the search
-   restarts from the modified inventory. It stops when the target is reached, when no
-   candidate has a positive gain, or after 10 steps. Greedy is not optimal (a weakest-link
-   rule may need two steps before either
-   shows a gain); the plan is a reasoned order, not a proof of the shortest path.
+   smallest candidate id. The best candidate becomes the next step, confirmed by a full
+   audit, and the search restarts from the modified inventory. It stops when the target
+   is reached, when no candidate has a positive gain, or after 10 steps. Greedy is not
+   optimal (a weakest-link rule may need two steps before either shows a gain); the plan
+   is a reasoned order, not a proof of the shortest path.
 5. **Dependencies.** A step that moves processing onto a host depends on that host
    existing (an inventory component, or a contract with the catalog organization); a step
    about a component an earlier step modelled depends on that earlier step.
