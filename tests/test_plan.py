@@ -20,6 +20,7 @@ from sovcheck.formats import (
     json_report,
 )
 from sovcheck.load.rubric import load_rubric
+from sovcheck.model.inventory import RELATIONS
 from sovcheck.model.rubric import Severity
 from sovcheck.plan import (
     FailUnder,
@@ -193,7 +194,7 @@ def test_batches_most_at_stake_first_find_the_plan_of_measuring_every_candidate(
     exact plan is known: batches of 4 instead of 32 give the same steps."""
     path = INVENTORIES.relative_to(INVENTORIES.parent) / name
     exact = _plan(path)
-    monkeypatch.setattr("sovcheck.plan.BATCH", 4)
+    monkeypatch.setattr("sovcheck.plan.search.BATCH", 4)
     batched = _plan(path)
     assert [(s.candidate, s.gain) for s in batched.steps] == [
         (s.candidate, s.gain) for s in exact.steps
@@ -369,12 +370,14 @@ BANK = PLAN_DATA / "bank-de.yaml"
 
 
 def _choices(path: Path, cid: str) -> tuple[list[str], str | None]:
-    from sovcheck.plan import _evaluate, _offer_choices, _with_inventory
+    from sovcheck.plan.candidates import offer_choices
+    from sovcheck.plan.edits import with_inventory
+    from sovcheck.plan.evaluate import evaluate_state
 
     loaded = load(path)
-    state = _evaluate(_with_inventory(loaded, loaded.inventory), RUBRIC, CATALOG, OPTIONS)
+    state = evaluate_state(with_inventory(loaded, loaded.inventory), RUBRIC, CATALOG, OPTIONS)
     comp = state.by_id[cid]
-    found, why = _offer_choices(state, comp, CATALOG, TODAY)
+    found, why = offer_choices(state, comp, CATALOG, TODAY)
     return [c.offer.id for c in found], why
 
 
@@ -488,3 +491,188 @@ def test_foreign_spend_change_from_the_inventory_costs(tmp_path: Path) -> None:
     assert by["azure-germany"].foreign_spend_change_eur is None  # no cost stated
     assert by["azure-germany"].effort == "re-platforming"
     assert by["azure-openai"].effort == "migration"
+
+
+AGENCY = PLAN_DATA / "agency-aws.yaml"
+
+
+def _candidate_ids(path: Path) -> list[str]:
+    from sovcheck.plan.candidates import component_candidates
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    return [c.id for c in found]
+
+
+def test_one_step_replaces_a_supplier_everywhere() -> None:
+    report = plan_gap(load(AGENCY), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert report.reached
+    first = report.steps[0]
+    assert first.candidate == "replace-supplier:aws:catalog:scaleway"
+    assert first.supplier == "aws" and first.host == "scaleway" and first.offer is None
+    assert first.offers == (
+        ("aws-compute", "scaleway-instances"),
+        ("aws-llm", "scaleway-generative-apis"),
+        ("aws-storage", "scaleway-object-storage"),
+    )
+    assert first.components == ("aws-compute", "aws-llm", "aws-storage")
+    assert first.replace == (
+        ("aws-compute", "scaleway"),
+        ("aws-llm", "scaleway"),
+        ("aws-storage", "scaleway"),
+    )
+    assert first.effort == "re-platforming"  # the largest of its parts
+    assert first.depends_on == (
+        "scaleway-instances contracted from scaleway and the data of app migrated to it",
+        "scaleway-generative-apis contracted from scaleway and the data of app migrated to it",
+        "scaleway-object-storage contracted from scaleway and the data of app migrated to it",
+    )
+    # the step is measured, not summed: its changes are those of a what-if with its options
+    _, after = whatif(
+        load(AGENCY), dict(first.replace), list(first.set_fields), RUBRIC, CATALOG, OPTIONS
+    )
+    shown = {c.id: c.after for c in first.changes}
+    assert shown["overall"] == after.overall.score
+    assert {o.id: o.score for o in after.objectives} == {
+        k: v for k, v in shown.items() if k != "overall"
+    }
+    # one supplier step per organization whose offers differ in effect (OVHcloud has no
+    # object storage offer, so it covers two of the three)
+    ids = _candidate_ids(AGENCY)
+    assert [i for i in ids if i.startswith("replace-supplier:")] == [
+        "replace-supplier:aws:catalog:ovhcloud",
+        "replace-supplier:aws:catalog:scaleway",
+    ]
+
+
+def test_a_supplier_step_never_costs_a_component_its_best_offer(tmp_path: Path) -> None:
+    # The bank's cloud holds C5: IONOS (DE) has no C5 offer, and OVHcloud's LLM offer is
+    # neither home nor located in the trusted area while IONOS's is: no supplier step, the
+    # German LLM and the C5 cloud are proposed one by one (test above).
+    assert not [i for i in _candidate_ids(BANK) if i.startswith("replace-supplier:")]
+    # Without C5 to keep, IONOS offers both, from home: one step replaces Microsoft.
+    text = BANK.read_text(encoding="utf-8").replace("    certifications: [c5]\n", "")
+    path = tmp_path / "bank-no-c5.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [i for i in _candidate_ids(path) if i.startswith("replace-supplier:")] == [
+        "replace-supplier:microsoft:catalog:ionos"
+    ]
+    report = plan_gap(load(path), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    assert report.steps[0].offers == (
+        ("azure-germany", "ionos-cloud-compute-engine"),
+        ("azure-openai", "ionos-ai-model-hub"),
+    )
+
+
+def test_a_single_component_of_a_supplier_gets_no_supplier_step() -> None:
+    # the startup's only foreign failing component is its NVIDIA chip
+    assert not [i for i in _candidate_ids(STARTUP) if i.startswith("replace-supplier:")]
+
+
+def test_supplier_step_golden() -> None:
+    from sovcheck.formats import gap_markdown
+
+    report = plan_gap(load(AGENCY), RUBRIC, CATALOG, OPTIONS, rubric_minimums(RUBRIC))
+    check_golden("plan/agency-aws.gap.md", gap_markdown.render(report))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [US, TRUSTED, STARTUP, BANK, AGENCY]
+    + [INVENTORIES.relative_to(INVENTORIES.parent) / n for n in ("public-chatbot.yaml",)],
+    ids=str,
+)
+def test_an_edit_that_changes_no_relation_drops_nothing(path: Path) -> None:
+    """apply_edits skips the walk of the inventory for edits that change no relation: the
+    full computation, run here on every such candidate, must agree (nothing dropped)."""
+    from sovcheck.plan.candidates import component_candidates, fact_candidates
+    from sovcheck.plan.edits import _entrypoint_ids, _prune, _reached, apply_edits
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    facts, _ = fact_candidates(state, RUBRIC)
+    inventory = state.inventory
+    starts = _entrypoint_ids(inventory)
+    before = _reached(inventory.components, starts)
+    relations = {r.value for r in RELATIONS} | {"substitutes"}
+    checked = 0
+    for cand in found + facts:
+        if any(other in state.by_id for _, other in cand.edits.replace) or any(
+            f in relations for _, f, _ in cand.edits.set_fields
+        ):
+            continue
+        new, removed = apply_edits(inventory, cand.edits, CATALOG)
+        kept, dropped = _prune(list(new.components), starts, before)
+        assert removed == dropped == ()
+        assert kept == list(new.components)
+        assert [c.id for c in new.components] == [c.id for c in inventory.components]
+        checked += 1
+    assert checked > 0
+
+
+def test_a_supplier_step_on_many_components_names_a_few_and_lists_all(tmp_path: Path) -> None:
+    clouds = [f"aws-compute-{n}" for n in range(1, 8)]
+    text = AGENCY.read_text(encoding="utf-8").replace(
+        "    runs_on: [aws-compute]\n", f"    runs_on: [aws-compute, {', '.join(clouds)}]\n"
+    )
+    text += "".join(
+        f"  - id: {c}\n    kind: cloud\n    name: AWS EC2 Paris region\n"
+        "    supplier: aws\n    location: [FR]\n"
+        for c in clouds
+    )
+    path = tmp_path / "agency-many.yaml"
+    path.write_text(text, encoding="utf-8")
+    from sovcheck.plan.candidates import component_candidates
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    step = next(c for c in found if c.id == "replace-supplier:aws:catalog:scaleway")
+    assert len(step.offers) == 10 and len(step.components) == 10
+    assert step.summary.endswith("; and 5 more (see offers)")
+    assert step.summary.split(": ", 1)[1].count(" with Scaleway") == 5
+    ovh = next(c for c in found if c.id == "replace-supplier:aws:catalog:ovhcloud")
+    assert ovh.summary.endswith(" (aws-storage stay: no like-for-like offer of ovhcloud for them)")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [US, TRUSTED, STARTUP, BANK, AGENCY]
+    + [
+        INVENTORIES.relative_to(INVENTORIES.parent) / n
+        for n in ("public-chatbot.yaml", "defence-airgapped.yaml", "bloom-jean-zay.yaml")
+    ],
+    ids=str,
+)
+def test_a_candidate_measured_without_words_scores_as_the_full_audit(path: Path) -> None:
+    """Candidates are measured by audits whose findings carry no message nor path; the
+    scores, levels, tallies and statuses must be the full audit's, exactly."""
+    from sovcheck.plan.candidates import component_candidates, fact_candidates
+    from sovcheck.plan.edits import apply_edits, with_inventory
+    from sovcheck.plan.evaluate import evaluate_state
+
+    state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS)
+    found, _ = component_candidates(state, CATALOG, TODAY)
+    facts, _ = fact_candidates(state, RUBRIC)
+    for cand in [None, *found, *facts]:
+        loaded = state.loaded
+        if cand is not None:
+            loaded = with_inventory(loaded, apply_edits(state.inventory, cand.edits, CATALOG)[0])
+        full = evaluate_state(loaded, RUBRIC, CATALOG, OPTIONS)
+        light = evaluate_state(loaded, RUBRIC, CATALOG, OPTIONS, words=False)
+        assert light.exact == full.exact
+        assert light.objectives == full.objectives and light.overall == full.overall
+        assert [
+            (t.rule.rule.id, t.passed, t.failed, t.unknown, t.not_applicable)
+            for t in light.result.tallies
+        ] == [
+            (t.rule.rule.id, t.passed, t.failed, t.unknown, t.not_applicable)
+            for t in full.result.tallies
+        ]
+        assert light.result.findings == [
+            f.model_copy(update={"message": "", "path": ()}) for f in full.result.findings
+        ]
+        assert light.result.unknowns == full.result.unknowns
+        assert all(f.message for f in full.result.findings)

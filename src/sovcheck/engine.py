@@ -93,7 +93,11 @@ def evaluate(
     *,
     today: dt.date,
     include_passed: bool = False,
+    words: bool = True,
 ) -> EngineResult:
+    """The rubric's findings and tallies. Without ``words`` the findings carry no message
+    and no path (and the facts only messages name are not computed): statuses, tallies
+    and scores are the same, for a caller that only compares scores (a gap plan)."""
     waivers = [
         _WaiverUse(w, i, active=w.expires >= today) for i, w in enumerate(loaded.inventory.waivers)
     ]
@@ -108,7 +112,7 @@ def evaluate(
     chain = facts.chain
 
     table = ColumnTable(facts)
-    builder = _Findings(loaded, facts)
+    builder = _Findings(loaded, facts, words)
 
     def record(
         tally: RuleTally,
@@ -251,9 +255,10 @@ class _Findings:
     """Builds findings; what several findings share (a component's location, a path, a
     rendered value) is computed once and the same object reused."""
 
-    def __init__(self, loaded: LoadedInventory, facts: AuditFacts) -> None:
+    def __init__(self, loaded: LoadedInventory, facts: AuditFacts, words: bool) -> None:
         self.loaded = loaded
         self.facts = facts
+        self.words = words
         self.ids = facts.chain.ids
         self.locations: dict[int | None, SourceLocation] = {}
         self.paths: dict[str, dict[int, tuple[str, ...]]] = {}
@@ -311,6 +316,12 @@ class _RuleFindings:
         self.findings: list[Finding] = []
         self.remediation = rule.remediation.strip()
         self.paths = builder.paths.setdefault(rule.path, {})
+        self.words = builder.words
+        if not self.words:
+            self.fail_parts: list[str | list[Any] | None] = []
+            self.pass_parts: list[str | list[Any] | None] | None = None
+            self.unknown_parts: list[str | list[Any] | None] | None = None
+            return
         # Each wording: literal text at even positions, placeholders at odd ones, each
         # either a column (a component fact), a text (a system fact) or None (the path).
         self.fail_parts = self._parts(rule.message)
@@ -377,16 +388,17 @@ class _RuleFindings:
     ) -> None:
         rule = self.rule
         builder = self.builder
+        path: tuple[str, ...] = ()
         if i is None:
             component = None
-            path: tuple[str, ...] = ()
         else:
             component = builder.ids[i]
-            found = self.paths.get(i)
-            if found is None:
-                found = self.paths[i] = _path(self.facts, rule.path, i)
-            path = found
-        message = self.message(i, status, path, missing)
+            if self.words:
+                found = self.paths.get(i)
+                if found is None:
+                    found = self.paths[i] = _path(self.facts, rule.path, i)
+                path = found
+        message = self.message(i, status, path, missing) if self.words else ""
         # Every value here comes from validated models: no second validation.
         self.findings.append(
             finding_unchecked(

@@ -68,6 +68,9 @@ def _step(step: Step) -> list[str]:
         out.append(f"- Trusted host or supplier: {code(step.host)}")
     if step.offer:
         out.append(f"- Catalog offer: {code(step.offer)}")
+    if step.supplier:
+        offers = "; ".join(f"{code(c)}: {code(o)}" for c, o in step.offers)
+        out.append(f"- Supplier replaced everywhere: {code(step.supplier)}; offers: {offers}")
     effort = f"- Effort: {text(step.effort)}"
     if step.foreign_spend_change_eur is not None:
         effort += (
