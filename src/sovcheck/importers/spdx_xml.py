@@ -18,6 +18,7 @@ from typing import Any
 
 from sovcheck.errors import InputError, Location, Problem
 from sovcheck.importers.xmlsafe import parse_xml
+from sovcheck.load.document import decode_text
 
 RDF_NAMESPACE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _MAX_MESSAGES = 5
@@ -49,9 +50,11 @@ def read_spdx2_xml(raw: bytes, name: str) -> tuple[dict[str, Any], str]:
     # input itself may be standard input or any file, and is never touched.
     with tempfile.TemporaryDirectory(prefix="sovcheck-") as folder:
         copy = Path(folder) / ("document.rdf.xml" if rdf else "document.xml")
-        copy.write_bytes(raw)
+        # as UTF-8 text, whatever the input's encoding (decode_text reads the byte-order
+        # marks): parsed from text, the XML declaration's encoding is not used again
+        copy.write_text(decode_text(raw, name), encoding="utf-8")
         try:
-            document = parser.parse_from_file(str(copy), encoding=_encoding(raw))
+            document = parser.parse_from_file(str(copy), encoding="utf-8")
         except SPDXParsingError as exc:
             raise InputError(
                 [Problem(Location(name, 1, 1), _parsing_message(rendering, list(exc.messages)))]
@@ -68,12 +71,6 @@ def read_spdx2_xml(raw: bytes, name: str) -> tuple[dict[str, Any], str]:
             ) from None
     data: dict[str, Any] = DocumentConverter().convert(document)  # type: ignore[no-untyped-call]
     return data, rendering
-
-
-def _encoding(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    return "utf-8-sig"
 
 
 def _parsing_message(rendering: str, messages: list[str]) -> str:
