@@ -127,7 +127,7 @@ def test_results_are_the_findings_to_attend_to(hospital: Report) -> None:
     expected = [
         f for f in hospital.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
     ]
-    assert len(results) == len(expected) == 44
+    assert len(results) == len(expected) == 47
     for result, finding in zip(results, expected, strict=True):
         assert result["ruleId"] == finding.rule
         assert rules[result["ruleIndex"]]["id"] == finding.rule
@@ -367,9 +367,9 @@ def _priority(f: Finding) -> tuple[int, int]:
 
 def test_a_cap_keeps_the_most_severe_results_in_their_order(hospital: Report) -> None:
     reported = [f for f in hospital.findings if f.status in sarif.REPORTED]
-    assert len(reported) == 44
+    assert len(reported) == 47
     run = github_sarif.check(sarif.render(hospital, max_results=10))["runs"][0]
-    ranked = sorted(range(44), key=lambda k: (*_priority(reported[k]), k))
+    ranked = sorted(range(47), key=lambda k: (*_priority(reported[k]), k))
     kept, dropped = sorted(ranked[:10]), ranked[10:]
     assert [(r["ruleId"], r["properties"]["component"]) for r in run["results"]] == [
         (reported[k].rule, reported[k].component or "(system)") for k in kept
@@ -377,17 +377,17 @@ def test_a_cap_keeps_the_most_severe_results_in_their_order(hospital: Report) ->
     assert max(_priority(reported[k]) for k in kept) <= min(_priority(reported[k]) for k in dropped)
     props = run["properties"]
     by_status = Counter(reported[k].status.value for k in dropped)
-    assert (props["maxResults"], props["resultsLeftOut"]) == (10, 34)
+    assert (props["maxResults"], props["resultsLeftOut"]) == (10, 37)
     assert props["resultsLeftOutByStatus"] == {s: by_status[s] for s in ("fail", "unknown")}
-    assert props["inventories"][0]["resultsLeftOut"] == 34
+    assert props["inventories"][0]["resultsLeftOut"] == 37
     note = run["invocations"][0]["toolExecutionNotifications"][0]
     assert note["descriptor"]["id"] == "sovcheck/results-left-out"
-    assert note["message"]["text"].startswith("34 of 44 results left out: this log holds the 10")
+    assert note["message"]["text"].startswith("37 of 47 results left out: this log holds the 10")
     count = sarif.count_results([hospital], 10)
     assert (count.total, count.kept, count.left_out) == (
-        44,
+        47,
         10,
-        {Status.FAIL: 15, Status.UNKNOWN: 19},
+        {Status.FAIL: 15, Status.UNKNOWN: 22},
     )
 
 
@@ -413,9 +413,9 @@ def test_a_cap_drops_waived_and_passing_results_before_unknown_ones(
 
 
 def test_no_cap_and_no_partial_log_when_the_results_fit(hospital: Report) -> None:
-    for cap in (0, 44):
+    for cap in (0, 47):
         run = json.loads(sarif.render(hospital, max_results=cap))["runs"][0]
-        assert len(run["results"]) == 44
+        assert len(run["results"]) == 47
         assert "resultsLeftOut" not in run["properties"]
         notes = run["invocations"][0].get("toolExecutionNotifications", [])
         assert "sovcheck/results-left-out" not in [n["descriptor"]["id"] for n in notes]
@@ -425,13 +425,13 @@ def test_no_cap_and_no_partial_log_when_the_results_fit(hospital: Report) -> Non
 
 def test_the_default_cap_is_githubs_limit_of_25000_results(hospital: Report) -> None:
     reported = tuple(f for f in hospital.findings if f.status in sarif.REPORTED)
-    large = hospital.model_copy(update={"findings": reported * 573})
-    assert len(large.findings) == 25_212
+    large = hospital.model_copy(update={"findings": reported * 537})
+    assert len(large.findings) == 25_239
     count = sarif.count_results([large])
-    assert (count.total, count.kept, count.max_results) == (25_212, 25_000, 25_000)
+    assert (count.total, count.kept, count.max_results) == (25_239, 25_000, 25_000)
     run = sarif.to_data([large])["runs"][0]  # what render writes, without the JSON text
     assert len(run["results"]) == 25_000
-    assert run["properties"]["resultsLeftOut"] == 212
+    assert run["properties"]["resultsLeftOut"] == 239
 
 
 def test_the_cli_caps_the_sarif_log_and_says_so(cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -441,14 +441,14 @@ def test_the_cli_caps_the_sarif_log_and_says_so(cli: Callable[..., Result], tmp_
     assert capped.code == 1
     assert "Verdict: FAIL" in capped.out  # the table is not capped
     assert capped.err == (
-        "sovcheck: warning: SARIF: 34 of 44 results left out, the log holds the 10 most severe "
+        "sovcheck: warning: SARIF: 37 of 47 results left out, the log holds the 10 most severe "
         "(--sarif-max-results 10; GitHub code scanning rejects a run of more than 25,000; "
         "0 lifts the cap)\n"
     )
     assert len(github_sarif.check(target.read_text(encoding="utf-8"))["runs"][0]["results"]) == 10
     whole = cli("audit", *args, "--format", "sarif", "--sarif-max-results", "0")
     assert (whole.code, whole.err) == (1, "")
-    assert len(json.loads(whole.out)["runs"][0]["results"]) == 44
+    assert len(json.loads(whole.out)["runs"][0]["results"]) == 47
     assert cli("audit", *args, "--format", "sarif").out == whole.out  # under the default cap
     assert cli("audit", *args, "--sarif-max-results", "-1").code == 2
 

@@ -439,7 +439,12 @@ def test_german_bank_gets_german_llm_and_keeps_c5() -> None:
     assert cloud.host != "cloud-temple" and cloud.offer != "bleu-cloud-de-confiance"
     sets = {(c, f): v for c, f, v in cloud.set_fields}
     assert "c5" in sets[("azure-germany", "certifications")]
-    assert sets.get(("azure-germany", "location"), "[DE]") == "[DE]"
+    # SecNumCloud is the qualification DS-005 confirms, so the measured gain takes the
+    # bank's cloud to OVHcloud's qualified region in France, inside the trusted area, and
+    # the step says the offer is built on a foreign stack
+    assert cloud.offer == "ovhcloud-hosted-private-cloud-snc"
+    assert sets[("azure-germany", "location")] == "[FR]"
+    assert any("built on technology of broadcom" in m for m in cloud.modelled_change)
 
 
 def test_an_offer_on_a_foreign_stack_comes_after_one_on_a_trusted_stack() -> None:

@@ -193,7 +193,7 @@ def test_csv_has_one_row_per_system_and_quotes_formulas(cli: Cli, tmp_path: Path
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert [Path(r["path"]).name for r in rows] == ["b.yaml", "c.yaml"]
     assert rows[1]["system"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["overall_score"] == "74.7"
+    assert rows[0]["overall_score"] == "74.8"
     assert rows[0]["data-security_level"] == "4"
 
 

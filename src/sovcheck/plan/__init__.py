@@ -70,7 +70,10 @@ How ``plan_gap`` plans (the README summarizes this):
    sum, over the target lines still below target, of min(score change, remaining gap),
    minus what it costs lines already at target that it pushes below, on unrounded
    scores; with a level target, ties on that gain go to the candidate that removes more
-   failing findings too severe for the level. Remaining ties go to what already exists (a
+   failing findings too severe for the level. Ties that remain (lines capped at their
+   target gain the same) go to the larger unrounded change of the overall score, so that a
+   replacement that leaves a fact unknown does not win over one that states it just for
+   its id. Then to what already exists (a
    named substitute, then a host in the inventory), then to a catalog replacement (home,
    then trusted, then on a foreign stack), then to establishing a fact, and last to the
    smallest candidate id. The best candidate becomes the next step, confirmed by a full

@@ -66,7 +66,8 @@ def plan_gap(
         changes_found, _ = component_candidates(state, catalog, options.today)
         candidates = changes_found + facts
         best: (
-            tuple[tuple[float, int, int, int, str], Candidate, PlanState, tuple[str, ...]] | None
+            tuple[tuple[float, int, float, int, int, str], Candidate, PlanState, tuple[str, ...]]
+            | None
         ) = None
         for batch in _batches(state, rubric, candidates):
             for cand in batch:
@@ -83,7 +84,15 @@ def plan_gap(
                     state,
                     new_state,
                 )
-                key = (-gain, -unblocked, SOURCE_RANK[cand.source], cand.preference, cand.id)
+                overall = round(new_state.exact["overall"] - state.exact["overall"], 9)
+                key = (
+                    -gain,
+                    -unblocked,
+                    -overall,
+                    SOURCE_RANK[cand.source],
+                    cand.preference,
+                    cand.id,
+                )
                 if (gain > EPS or unblocked > 0) and (best is None or key < best[0]):
                     best = (key, cand, new_state, removed)
             if best is not None:
