@@ -38,7 +38,7 @@ from sovcheck.layout import layout
 from sovcheck.load.rubric import load_rubric
 from sovcheck.model.report import Report
 from sovcheck.rules.facts import AuditFacts
-from tests.conftest import INVENTORIES, ROOT, TODAY, load
+from tests.conftest import INVENTORIES, ROOT, TODAY, check_golden, load
 
 PATHS = sorted(INVENTORIES.glob("*.yaml"))
 IDS = [p.stem for p in PATHS]
@@ -271,6 +271,13 @@ class _TagChecker(HTMLParser):
 def test_html_is_deterministic() -> None:
     path = INVENTORIES / "hospital-us-cloud.yaml"
     assert render_html(*audited(path)) == render_html(*audited(path))
+
+
+@pytest.mark.parametrize("name", ["hospital-us-cloud", "hospital-trusted-cloud"])
+def test_html_golden(name: str) -> None:
+    """The whole page, byte for byte: a change to the report, the graph's layout or the
+    styles shows in review as a diff of this file."""
+    check_golden(f"formats/{name}.html", html_of(INVENTORIES / f"{name}.yaml"))
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
