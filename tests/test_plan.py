@@ -681,3 +681,82 @@ def test_a_candidate_measured_without_words_scores_as_the_full_audit(path: Path)
         ]
         assert light.result.unknowns == full.result.unknowns
         assert all(f.message for f in full.result.findings)
+
+
+def _rewired_by_definition(inventory, edits):  # type: ignore[no-untyped-def]
+    """What replacing components by other components does, read off its definition: every
+    component's relations rewired one replacement after another, then pruned round by round
+    of what the entrypoints reached before, reach no longer and nothing refers to."""
+    from sovcheck.plan.edits import _entrypoint_ids, _reached
+
+    comps = {c.id: c for c in inventory.components}
+    for target, other in edits.replace:
+        for cid, comp in list(comps.items()):
+            update = {}
+            for relation in RELATIONS:
+                targets = comp.targets(relation)
+                if target in targets:
+                    mapped = [other if t == target else t for t in targets]
+                    update[relation.value] = tuple(dict.fromkeys(t for t in mapped if t != cid))
+            if update:
+                comps[cid] = comp.model_copy(update=update)
+    starts = _entrypoint_ids(inventory)
+    before = _reached(inventory.components, starts)
+    current = list(comps.values())
+    removed: list[str] = []
+    while True:
+        reach = _reached(current, starts)
+        referenced = {t for c in current for r in RELATIONS for t in c.targets(r)}
+        drop = {
+            c.id for c in current if c.id in before and c.id not in reach and c.id not in referenced
+        }
+        if not drop:
+            return tuple(current), tuple(sorted(removed))
+        removed.extend(drop)
+        current = [c for c in current if c.id not in drop]
+
+
+def _generated_estates(tmp_path: Path) -> list[Path]:
+    from benchmarks.generate import Generator, write_json
+
+    paths = []
+    for size, seed in ((200, 1), (300, 2), (400, 3), (500, 4), (500, 5)):
+        path = tmp_path / f"estate-{size}-{seed}.json"
+        write_json(Generator(size, seed), path)
+        paths.append(path)
+    return paths
+
+
+def test_structural_edits_equal_their_definition(tmp_path: Path) -> None:
+    """apply_edits rewires from an index of who refers to what and prunes with reference
+    counts; on every rewiring candidate of the shipped and of generated inventories, and on
+    pairs of them applied together, it must give what the definition gives."""
+    from sovcheck.plan.candidates import component_candidates
+    from sovcheck.plan.edits import Edits, apply_edits
+    from sovcheck.plan.evaluate import evaluate_state
+
+    portfolio = INVENTORIES.parent / "examples" / "portfolio"
+    paths = [
+        *sorted(INVENTORIES.glob("*.yaml")),
+        *sorted(portfolio.glob("*.yaml")),
+        *_generated_estates(tmp_path),
+    ]
+    checked = pruned = 0
+    for path in paths:
+        state = evaluate_state(load(path), RUBRIC, CATALOG, OPTIONS, words=False)
+        found, _ = component_candidates(state, CATALOG, TODAY)
+        rewires = [
+            c.edits
+            for c in found
+            if not c.edits.set_fields
+            and c.edits.replace
+            and all(other in state.by_id for _, other in c.edits.replace)
+        ]
+        pairs = [Edits(a.replace + b.replace) for a, b in zip(rewires, rewires[1::7], strict=False)]
+        for edits in rewires + pairs:
+            new, removed = apply_edits(state.inventory, edits, CATALOG)
+            expected, expected_removed = _rewired_by_definition(state.inventory, edits)
+            assert (new.components, removed) == (expected, expected_removed), edits
+            checked += 1
+            pruned += bool(removed)
+    assert checked > 250 and pruned > 0

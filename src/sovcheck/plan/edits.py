@@ -73,6 +73,8 @@ def apply_edits(
     structural = any(other in components for _, other in edits.replace) or any(
         field in _STRUCTURAL_FIELDS for _, field, _ in edits.set_fields
     )
+    base = _base(original) if structural else None
+    rewired = False
     for target, other in edits.replace:
         option = f"--replace {target}={other}"
         if target not in components:
@@ -83,7 +85,12 @@ def apply_edits(
         if other in components:
             if other == target:
                 raise InputError(f"{option}: a component cannot replace itself")
-            for cid in order:
+            # The first rewiring reads who lists ``target`` from the original inventory's
+            # index; a later one may follow an earlier rewiring, so it walks them all.
+            assert base is not None  # replacing by a component is structural
+            listing = order if rewired else base.listing.get(target, ())
+            rewired = True
+            for cid in listing:
                 comp = components[cid]
                 update: dict[str, Any] = {}
                 for relation in RELATIONS:
@@ -152,8 +159,11 @@ def apply_edits(
         components[cid] = new_comp
     if not structural:
         return inventory.model_copy(update={"components": tuple(components[c] for c in order)}), ()
-    # relation targets must exist
-    for cid in order:
+    assert base is not None
+    # relation targets must exist; when they did in the original inventory, only the
+    # components the edits changed can break that
+    changed = [c for c in order if not base.valid or components[c] is not base.by_id[c]]
+    for cid in changed:
         comp = components[cid]
         for relation in RELATIONS:
             for t in comp.targets(relation):
@@ -162,10 +172,49 @@ def apply_edits(
                         f"{cid}.{relation.value}: '{t}' is not another component of this "
                         f"inventory{did_you_mean(t, ids())}"
                     )
-    starts = _entrypoint_ids(original)
-    reached_before = _reached(original.components, starts)
-    kept, removed = _prune([components[c] for c in order], starts, reached_before)
+    kept, removed = _prune([components[c] for c in order], base.starts, base.reached)
     return inventory.model_copy(update={"components": tuple(kept)}), removed
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What a structural edit reads of the inventory it starts from, computed once for
+    all the candidates measured against one inventory."""
+
+    by_id: dict[str, Component]
+    listing: dict[str, tuple[str, ...]]  # per id, the components that list it, in order
+    valid: bool  # every relation target is another component
+    starts: tuple[str, ...]
+    reached: set[str]
+
+
+_last_base: list[tuple[Inventory, _Base]] = []
+
+
+def _base(inventory: Inventory) -> _Base:
+    if _last_base and _last_base[0][0] is inventory:
+        return _last_base[0][1]
+    by_id = {c.id: c for c in inventory.components}
+    listing: dict[str, list[str]] = {}
+    valid = True
+    for comp in inventory.components:
+        for relation in RELATIONS:
+            for t in comp.targets(relation):
+                if t not in by_id or t == comp.id:
+                    valid = False
+                found = listing.setdefault(t, [])
+                if not found or found[-1] != comp.id:
+                    found.append(comp.id)
+    starts = _entrypoint_ids(inventory)
+    base = _Base(
+        by_id,
+        {t: tuple(ids) for t, ids in listing.items()},
+        valid,
+        starts,
+        _reached(inventory.components, starts),
+    )
+    _last_base[:] = [(inventory, base)]
+    return base
 
 
 def _entrypoint_ids(inventory: Inventory) -> tuple[str, ...]:
@@ -196,22 +245,43 @@ def _reached(components: Sequence[Component], starts: Iterable[str]) -> set[str]
 def _prune(
     components: list[Component], starts: Sequence[str], reached_before: set[str]
 ) -> tuple[list[Component], tuple[str, ...]]:
-    """Drop components the entrypoints reached before, reach no longer, and nothing refers to."""
-    removed: list[str] = []
-    current = list(components)
-    while True:
-        reach = _reached(current, starts)
-        referenced = {t for c in current for r in RELATIONS for t in c.targets(r)}
-        drop = {
-            c.id
-            for c in current
-            if c.id in reached_before and c.id not in reach and c.id not in referenced
-        }
-        if not drop:
-            break
-        removed.extend(drop)
-        current = [c for c in current if c.id not in drop]
-    return current, tuple(sorted(removed))
+    """Drop components the entrypoints reached before, reach no longer, and nothing refers to.
+
+    Dropping a component the entrypoints do not reach leaves what they reach as it was, so
+    reach is computed once; what refers to each component is counted, and dropping one
+    uncounts its references, which may free others in turn."""
+    reach = _reached(components, starts)
+    refs: dict[str, int] = {}
+    for c in components:
+        for r in RELATIONS:
+            for t in c.targets(r):
+                refs[t] = refs.get(t, 0) + 1
+    by_id = {c.id: c for c in components}
+    drop = [
+        c.id
+        for c in components
+        if c.id in reached_before and c.id not in reach and refs.get(c.id, 0) == 0
+    ]
+    removed: set[str] = set()
+    while drop:
+        cid = drop.pop()
+        if cid in removed:
+            continue
+        removed.add(cid)
+        for r in RELATIONS:
+            for t in by_id[cid].targets(r):
+                refs[t] -= 1
+                if (
+                    refs[t] == 0
+                    and t in by_id
+                    and t in reached_before
+                    and t not in reach
+                    and t not in removed
+                ):
+                    drop.append(t)
+    if not removed:
+        return components, ()
+    return [c for c in components if c.id not in removed], tuple(sorted(removed))
 
 
 def with_inventory(loaded: LoadedInventory, inventory: Inventory) -> LoadedInventory:
